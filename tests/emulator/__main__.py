@@ -1,0 +1,57 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, apiops.provisioning contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Start the emulator: ``PYTHONPATH=tests python -m emulator --port 0 --port-file F``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import sys
+
+from .core import build_emulator, default_seed, make_server
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog='emulator', description=__doc__)
+    parser.add_argument('--host', default='127.0.0.1', help='address to listen on (loopback only)')
+    parser.add_argument('--port', type=int, default=0, help='port; 0 picks a free one')
+    parser.add_argument('--port-file', help='write the chosen port to this file once listening')
+    parser.add_argument('--seed', help='a JSON seed document replacing the default seed')
+    parser.add_argument('--tls-cert', help='serve HTTPS with this certificate (PEM)')
+    parser.add_argument('--tls-key', help='the certificate key (PEM)')
+    parser.add_argument('--latency-ms', type=float, default=0, help='added latency per API request')
+    args = parser.parse_args(argv)
+
+    if args.host not in ('127.0.0.1', 'localhost', '::1'):
+        parser.error('the emulator listens on loopback only')
+    seed = default_seed()
+    if args.seed:
+        with open(args.seed, encoding='utf-8') as handle:
+            seed = json.load(handle)
+    emulator = build_emulator(seed)
+    emulator.config['latency_ms'] = args.latency_ms
+    server = make_server(emulator, args.host, args.port, args.tls_cert, args.tls_key)
+    port = server.server_address[1]
+    scheme = 'https' if args.tls_cert else 'http'
+    if args.port_file:
+        tmp = args.port_file + '.tmp'
+        with open(tmp, 'w', encoding='utf-8') as handle:
+            handle.write('%d\n' % port)
+        os.replace(tmp, args.port_file)
+    sys.stdout.write('EMULATOR_URL=%s://%s:%d\n' % (scheme, args.host, port))
+    sys.stdout.flush()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        server.serve_forever()
+    except (KeyboardInterrupt, SystemExit):
+        pass
+    finally:
+        server.server_close()
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
