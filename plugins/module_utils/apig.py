@@ -1,0 +1,330 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, apiops.provisioning contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""APIG credential quotas ("app quotas") and their bound credentials, for the ``apig_*`` modules."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import datetime
+import re
+
+from ansible_collections.apiops.provisioning.plugins.module_utils.huaweicloud import HuaweiCloud
+from ansible_collections.apiops.provisioning.plugins.module_utils.resource import (
+    Resource,
+    ValidationError,
+    check_items,
+    check_pattern,
+    check_range,
+    check_text,
+)
+from ansible_collections.apiops.provisioning.plugins.module_utils.transport import ApiError
+
+try:
+    from urllib.parse import quote
+except ImportError:  # pragma: no cover
+    from urllib import quote  # type: ignore
+
+INT32_MAX = 2147483647
+TIME_UNITS = ['SECOND', 'MINUTE', 'HOUR', 'DAY']
+# Letters (Chinese included) first, then letters, digits and underscores; 3 to 255 characters.
+NAME_PATTERN = u'^[A-Za-z\u4e00-\u9fa5][A-Za-z0-9_\u4e00-\u9fa5]{2,254}$'
+RESET_TIME_PATTERN = r'^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$'
+APP_ID_PATTERN = re.compile(r'^(?:[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$')
+APP_NAME_PATTERN = re.compile(u'^[A-Za-z\u4e00-\u9fa5][A-Za-z0-9_\u4e00-\u9fa5]{2,63}$')
+QUOTA_FIELDS = ('name', 'call_limits', 'time_unit', 'time_interval', 'remark', 'reset_time')
+
+RESOURCE_ARGSPEC = dict(
+    name=dict(type='str', required=True),
+    call_limits=dict(type='int'),
+    time_unit=dict(type='str', choices=TIME_UNITS),
+    time_interval=dict(type='int'),
+    reset_time=dict(type='str'),
+    remark=dict(type='str'),
+    apps=dict(type='list', elements='str'),
+    purge_apps=dict(type='bool', default=False),
+    state=dict(type='str', default='present', choices=['present', 'absent']),
+)
+
+
+def normalise_reset_time(value):
+    """``YYYY-MM-DD HH:MM:SS`` from what the API answers (``"... +0000 +0000"`` on reads)."""
+    if not value:
+        return None
+    return value[:19] if re.match(r'^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}', value) else value
+
+
+def validate_quota_options(params):
+    """Client-side checks of every quota option, mirroring the API reference."""
+    check_pattern(params, 'name', NAME_PATTERN,
+                  'must be 3 to 255 characters, start with a letter and use only letters, digits and underscores')
+    check_range(params, 'call_limits', 1, INT32_MAX)
+    check_range(params, 'time_interval', 1, INT32_MAX)
+    check_text(params, 'remark', max_length=255, forbidden='<>')
+    check_pattern(params, 'reset_time', RESET_TIME_PATTERN, 'must be a date and time as YYYY-MM-DD HH:MM:SS')
+    if params.get('reset_time'):
+        try:
+            datetime.datetime.strptime(params['reset_time'], '%Y-%m-%d %H:%M:%S')
+        except ValueError:
+            raise ValidationError('reset_time: %r is not a valid date and time' % params['reset_time'])
+    check_items(params, 'apps', _app_reference_problem)
+    if params.get('purge_apps') and params.get('apps') is None:
+        raise ValidationError('purge_apps needs apps: list the apps to keep bound (an empty list unbinds all)')
+
+
+def _app_reference_problem(value):
+    if APP_ID_PATTERN.match(value) or APP_NAME_PATTERN.match(value):
+        return None
+    return 'must be an app id or an app name (3 to 64 letters, digits or underscores, starting with a letter)'
+
+
+def bound_app(item):
+    """``{app_id, name}`` of an APIG app, from either of the API's two shapes."""
+    return {'app_id': item.get('app_id') or item.get('id'), 'name': item.get('name')}
+
+
+def matches(reference, app):
+    return reference in (app['app_id'], app['name'])
+
+
+class QuotaApi:
+    """The app-quota routes of one APIG instance."""
+
+    def __init__(self, cloud):
+        self.cloud = cloud
+
+    def find_by_name(self, name):
+        # The API's name filter is fuzzy: read every match, then keep the exact one.
+        found = [q for q in self.cloud.list_all('/app-quotas', 'quotas', query={'name': name}) if q.get('name') == name]
+        if len(found) > 1:
+            raise ApiError('%d app quotas are named %s; expected at most one' % (len(found), name))
+        return found[0] if found else None
+
+    def list_quotas(self, name=None):
+        return self.cloud.list_all('/app-quotas', 'quotas', query={'name': name} if name else None)
+
+    def bound_apps(self, quota_id):
+        """The apps bound to a quota, as ``{app_id, name}``."""
+        return [bound_app(item) for item in self.cloud.list_all(self.quota_path(quota_id, '/bound-apps'), 'apps')]
+
+    def with_bindings(self, quota):
+        """The quota with ``bound_apps``; no request when the quota says none are bound."""
+        quota = dict(quota)
+        quota['bound_apps'] = self.bound_apps(quota['app_quota_id']) if quota.get('bound_app_num') else []
+        return quota
+
+    def quota_path(self, quota_id, suffix=''):
+        return '/app-quotas/%s%s' % (quote(quota_id, safe=''), suffix)
+
+    def resolve_app(self, reference):
+        """``{app_id, name}`` of the app given by id or exact name; a clear error when unknown."""
+        queries = [{'name': reference, 'precise_search': 'name'}]
+        if APP_ID_PATTERN.match(reference):
+            queries.insert(0, {'id': reference})
+        for query in queries:
+            for item in self.cloud.list_all('/apps', 'apps', query=query):
+                app = bound_app(item)
+                if matches(reference, app):
+                    return app
+        raise ValidationError('apps: no app (credential) with the id or name %r exists in instance %s'
+                              % (reference, self.cloud.params['instance_id']))
+
+    def bound_quota_of(self, app):
+        """The quota an app is bound to, or None."""
+        try:
+            return self.cloud.request('GET', '/apps/%s/bound-quota' % quote(app['app_id'], safe='')).data
+        except ApiError as exc:
+            if exc.status == 404:
+                return None
+            raise
+
+
+class AppQuota(Resource):
+    """A credential quota of an APIG instance, with the apps bound to it."""
+
+    kind = 'app quota'
+    result_key = 'app_quota'
+    fields = QUOTA_FIELDS + ('apps',)
+    required_to_create = ('call_limits', 'time_unit', 'time_interval')
+
+    def __init__(self, module):
+        super(AppQuota, self).__init__(module)
+        self.cloud = HuaweiCloud(module.params)
+        self.api = QuotaApi(self.cloud)
+        self.purge = module.params.get('purge_apps')
+
+    @classmethod
+    def validate(cls, params):
+        validate_quota_options(params)
+
+    def label(self):
+        return "app quota '%s'" % self.params['name']
+
+    def find(self):
+        quota = self.api.find_by_name(self.params['name'])
+        return self.api.with_bindings(quota) if quota else None
+
+    def view(self, obj):
+        view = dict((key, obj.get(key)) for key in ('name', 'call_limits', 'time_unit', 'time_interval'))
+        view['remark'] = obj.get('remark') or ''
+        view['reset_time'] = normalise_reset_time(obj.get('reset_time'))
+        view['apps'] = sorted(app['name'] or app['app_id'] for app in obj.get('bound_apps') or [])
+        return view
+
+    def changes(self, current, desired):
+        scalar = dict((k, v) for k, v in desired.items() if k != 'apps')
+        changes = super(AppQuota, self).changes(current, scalar)
+        if 'apps' in desired:
+            add, remove = self._binding_delta(current.get('bound_apps') or [], desired['apps'])
+            if add or remove:
+                changes['apps'] = desired['apps']
+        return changes
+
+    def _binding_delta(self, bound, wanted):
+        """References to bind (not bound yet) and bound apps to unbind (with ``purge_apps``)."""
+        add = [ref for ref in _unique(wanted) if not any(matches(ref, app) for app in bound)]
+        remove = [app for app in bound if self.purge and not any(matches(ref, app) for ref in wanted)]
+        return add, remove
+
+    # -- writes --------------------------------------------------------------------------------
+    def _body(self, current, desired):
+        """The full quota body: given values first, current values for the rest (PUT replaces)."""
+        body = {}
+        for key in QUOTA_FIELDS:
+            value = desired.get(key)
+            if value is None and current:
+                value = normalise_reset_time(current.get(key)) if key == 'reset_time' else current.get(key)
+            if value is not None:
+                body[key] = value
+        return body
+
+    def create(self, desired):
+        reply = self.cloud.request('POST', '/app-quotas', body=self._body(None, desired), expect=(201,))
+        # The create answer lacks remark and bound_app_num: read the quota back.
+        quota = self.cloud.request('GET', self.api.quota_path(reply.data['app_quota_id'])).data
+        quota['bound_apps'] = []
+        if desired.get('apps'):
+            quota['bound_apps'] = self._sync_apps(quota, [], desired['apps'])
+        return quota
+
+    def update(self, current, desired, changes):
+        quota = dict(current)
+        if any(key != 'apps' for key in changes):
+            path = self.api.quota_path(current['app_quota_id'])
+            quota = self.cloud.request('PUT', path, body=self._body(current, desired)).data
+            quota['bound_apps'] = current['bound_apps']
+        if 'apps' in changes:
+            quota['bound_apps'] = self._sync_apps(quota, current['bound_apps'], desired['apps'])
+        return quota
+
+    def delete(self, current):
+        # Deleting a quota also removes its bindings (the API does it).
+        self.cloud.request('DELETE', self.api.quota_path(current['app_quota_id']), expect=(204,))
+
+    def is_conflict(self, error):
+        return error.code == 'APIG.3325'  # the name exists: a concurrent run created it
+
+    def _sync_apps(self, quota, bound, wanted):
+        add, remove = self._binding_delta(bound, wanted)
+        apps = [self.api.resolve_app(ref) for ref in add]
+        apps = [app for app in apps if not any(app['app_id'] == have['app_id'] for have in bound)]
+        if apps:
+            self._bind(quota, apps)
+        for app in remove:
+            try:
+                self.cloud.request('DELETE', self.api.quota_path(quota['app_quota_id'], '/bound-apps/%s' % quote(
+                    app['app_id'], safe='')), expect=(204,))
+            except ApiError as exc:
+                if exc.status != 404:  # unbound already
+                    raise
+        return [app for app in bound if app not in remove] + apps
+
+    def _bind(self, quota, apps):
+        """Bind ``apps``; after an ambiguous failure, re-read the bindings before trying again."""
+        path = self.api.quota_path(quota['app_quota_id'], '/binding-apps')
+        pending = list(apps)
+        for _attempt in range(3):
+            try:
+                self.cloud.request('POST', path, body={'app_ids': [app['app_id'] for app in pending]}, expect=(201,))
+                return
+            except ApiError as exc:
+                if not exc.ambiguous:
+                    self._explain_bind_failure(quota, pending)
+                    raise
+                now = self.api.bound_apps(quota['app_quota_id'])
+                pending = [app for app in pending if not any(app['app_id'] == have['app_id'] for have in now)]
+                if not pending:
+                    return
+                error = exc
+        raise error
+
+    def _explain_bind_failure(self, quota, apps):
+        """Turn a refused bind into a message naming the quota each app is bound to already."""
+        taken = []
+        for app in apps:
+            other = self.api.bound_quota_of(app)
+            if other and other.get('app_quota_id') != quota['app_quota_id']:
+                taken.append("app '%s' (%s) is bound to app quota '%s' (%s)" % (
+                    app['name'], app['app_id'], other.get('name'), other.get('app_quota_id')))
+        if taken:
+            raise ValidationError('cannot bind to %s: %s; an app can be bound to only one quota: unbind it there '
+                                  'first' % (self.label(), '; '.join(taken)))
+
+    # -- check mode and results ----------------------------------------------------------------
+    def predict(self, current, desired, changes):
+        predicted = dict(current or {'app_quota_id': None, 'remark': ''})
+        predicted.update(dict((k, v) for k, v in (changes if current else desired).items() if k != 'apps'))
+        bound = (current or {}).get('bound_apps') or []
+        if 'apps' in changes:
+            add, remove = self._binding_delta(bound, desired['apps'])
+            apps = [self.api.resolve_app(ref) for ref in add]
+            self._explain_bind_failure(predicted, apps)  # a real run would fail: so does check mode
+            bound = [app for app in bound if app not in remove] + apps
+        predicted['bound_apps'] = bound
+        predicted['bound_app_num'] = len(bound)
+        return predicted
+
+    def returned(self, obj):
+        return returned_quota(obj)
+
+    def close(self):
+        self.cloud.close()
+
+
+def returned_quota(obj):
+    """A quota as the modules return it: keys the API omits when empty filled in, times normalised."""
+    quota = dict(obj)
+    quota['reset_time'] = normalise_reset_time(quota.get('reset_time'))
+    quota.setdefault('remark', '')
+    quota['bound_apps'] = quota.get('bound_apps') or []
+    quota['bound_app_num'] = len(quota['bound_apps'])
+    return quota
+
+
+def _unique(items):
+    seen = []
+    for item in items:
+        if item not in seen:
+            seen.append(item)
+    return seen
+
+
+class AppQuotaInfo:
+    """Every quota of the instance (every page), each with its bound apps."""
+
+    def __init__(self, module):
+        self.params = module.params
+        self.cloud = HuaweiCloud(module.params)
+        self.api = QuotaApi(self.cloud)
+
+    def gather(self):
+        name = self.params.get('name')
+        quotas = self.api.list_quotas(name)
+        if name:
+            quotas = [quota for quota in quotas if quota.get('name') == name]
+        quotas = [self.api.with_bindings(quota) for quota in quotas]
+        return dict(changed=False, app_quotas=[returned_quota(quota) for quota in quotas])
+
+    def close(self):
+        self.cloud.close()

@@ -1,0 +1,339 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, apiops.provisioning contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Huawei Cloud access: SDK-HMAC-SHA256 signing, IAM tokens, endpoints, project ids, APIG errors."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import datetime
+import hashlib
+import hmac
+
+from ansible.module_utils.basic import env_fallback
+from ansible_collections.apiops.provisioning.plugins.module_utils.transport import ApiError, ConfigError, Transport
+
+try:
+    from urllib.parse import quote, unquote, urlsplit
+except ImportError:  # pragma: no cover
+    from urllib import quote, unquote  # type: ignore
+    from urlparse import urlsplit  # type: ignore
+
+ALGORITHM = 'SDK-HMAC-SHA256'
+EMPTY_BODY_SHA256 = hashlib.sha256(b'').hexdigest()
+# Regions whose endpoints live under another top-level domain than myhuaweicloud.com.
+REGION_DOMAINS = {'eu-west-101': 'myhuaweicloud.eu'}
+
+CONNECTION_ARGSPEC = dict(
+    region=dict(type='str', fallback=(env_fallback, ['HUAWEICLOUD_SDK_REGION', 'HW_REGION_NAME'])),
+    project_id=dict(type='str', fallback=(env_fallback, ['HUAWEICLOUD_SDK_PROJECT_ID', 'HW_PROJECT_ID'])),
+    instance_id=dict(type='str', required=True),
+    access_key=dict(type='str', no_log=False, fallback=(env_fallback, ['HUAWEICLOUD_SDK_AK', 'HW_ACCESS_KEY'])),
+    secret_key=dict(type='str', no_log=True, fallback=(env_fallback, ['HUAWEICLOUD_SDK_SK', 'HW_SECRET_KEY'])),
+    security_token=dict(type='str', no_log=True,
+                        fallback=(env_fallback, ['HUAWEICLOUD_SDK_SECURITY_TOKEN', 'HW_SECURITY_TOKEN'])),
+    auth_token=dict(type='str', no_log=True, fallback=(env_fallback, ['HW_AUTH_TOKEN'])),
+    user=dict(type='str', fallback=(env_fallback, ['HW_USER_NAME'])),
+    password=dict(type='str', no_log=True, fallback=(env_fallback, ['HW_PASSWORD'])),
+    domain=dict(type='str', fallback=(env_fallback, ['HW_DOMAIN_NAME'])),
+    apig_endpoint=dict(type='str', fallback=(env_fallback, ['HW_APIG_ENDPOINT'])),
+    iam_endpoint=dict(type='str', fallback=(env_fallback, ['HUAWEICLOUD_SDK_IAM_ENDPOINT', 'HW_IAM_ENDPOINT'])),
+    validate_certs=dict(type='bool', default=True),
+    timeout=dict(type='float', default=30.0),
+    retries=dict(type='int', default=4),
+    retry_max_delay=dict(type='float', default=30.0),
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# Signing
+# ---------------------------------------------------------------------------------------------
+def canonical_uri(path):
+    """Each segment of the decoded path percent-encoded (``~`` kept), with a trailing slash."""
+    uri = '/'.join(quote(segment, safe='~') for segment in unquote(path).split('/'))
+    return uri if uri.endswith('/') else uri + '/'
+
+
+def canonical_request(method, url, headers, signed_headers, body):
+    """The canonical request of ``SDK-HMAC-SHA256`` for an absolute ``url``.
+
+    The query of ``url`` must already be canonical (``transport.encode_query`` makes it so):
+    it is signed exactly as it is sent.
+    """
+    parts = urlsplit(url)
+    lowered = dict((name.lower(), value) for name, value in headers.items())
+    canonical_headers = ''.join('%s:%s\n' % (name, str(lowered[name]).strip()) for name in signed_headers)
+    if not body:
+        payload_hash = EMPTY_BODY_SHA256
+    elif 'x-sdk-content-sha256' in lowered:
+        payload_hash = lowered['x-sdk-content-sha256']
+    else:
+        payload_hash = hashlib.sha256(body).hexdigest()
+    return '\n'.join([method.upper(), canonical_uri(parts.path), parts.query, canonical_headers,
+                      ';'.join(signed_headers), payload_hash])
+
+
+def sign(method, url, headers, body, access_key, secret_key, now=None):
+    """Sign a request in place: adds ``X-Sdk-Date``, ``Host`` and ``Authorization`` to ``headers``.
+
+    Every header present (bar names with ``_``) is signed, as the vendor SDK does; a body that
+    is neither JSON nor BSON is marked ``UNSIGNED-PAYLOAD``, as the SDK does.
+    """
+    content_type = [value for name, value in headers.items() if name.lower() == 'content-type']
+    if content_type and not content_type[0].startswith(('application/json', 'application/bson')):
+        headers['X-Sdk-Content-Sha256'] = 'UNSIGNED-PAYLOAD'
+    if not any(name.lower() == 'x-sdk-date' for name in headers):
+        now = now or datetime.datetime.now(datetime.timezone.utc)
+        headers['X-Sdk-Date'] = now.strftime('%Y%m%dT%H%M%SZ')
+    if not any(name.lower() == 'host' for name in headers):
+        headers['Host'] = urlsplit(url).netloc
+    date = [value for name, value in headers.items() if name.lower() == 'x-sdk-date'][0]
+    signed = sorted(name.lower() for name in headers if '_' not in name and name.lower() != 'authorization')
+    creq = canonical_request(method, url, headers, signed, body)
+    string_to_sign = '%s\n%s\n%s' % (ALGORITHM, date, hashlib.sha256(creq.encode('utf-8')).hexdigest())
+    signature = hmac.new(secret_key.encode('utf-8'), string_to_sign.encode('utf-8'), hashlib.sha256).hexdigest()
+    headers['Authorization'] = '%s Access=%s, SignedHeaders=%s, Signature=%s' % (
+        ALGORITHM, access_key, ';'.join(signed), signature)
+    return headers
+
+
+# ---------------------------------------------------------------------------------------------
+# Authentication strategies (the ``auth`` object of ``transport.Transport``)
+# ---------------------------------------------------------------------------------------------
+class AkSkAuth:
+    """Permanent or temporary AK/SK: every request is signed."""
+
+    kind = 'aksk'
+
+    def __init__(self, access_key, secret_key, security_token=None):
+        self.access_key = access_key
+        self.secret_key = secret_key
+        self.security_token = security_token
+        self.project_id = None  # set once known: sent (and signed) as X-Project-Id
+
+    def apply(self, method, url, headers, body):
+        if self.project_id:
+            headers['X-Project-Id'] = self.project_id
+        if self.security_token:
+            headers['X-Security-Token'] = self.security_token
+        sign(method, url, headers, body, self.access_key, self.secret_key)
+
+    def renew(self):
+        return False
+
+
+class TokenAuth:
+    """An IAM token in ``X-Auth-Token``; a password-based one is fetched (and renewed) from IAM."""
+
+    kind = 'token'
+
+    def __init__(self, token=None, fetch=None):
+        self.token = token
+        self.fetch = fetch          # callable returning a new token, or None for a given token
+        self.renewed = False
+
+    def apply(self, method, url, headers, body):
+        if self.token is None:
+            self.token = self.fetch()
+        headers['X-Auth-Token'] = self.token
+
+    def renew(self):
+        """Fetch a new token once per run, after the API refused the current one."""
+        if self.fetch is None or self.renewed:
+            return False
+        self.renewed = True
+        self.token = self.fetch()
+        return True
+
+
+# ---------------------------------------------------------------------------------------------
+# Errors
+# ---------------------------------------------------------------------------------------------
+def _find_error(data):
+    """``(code, message)`` from an error body, in the vendor SDK's order of keys, nested included."""
+    if not isinstance(data, dict):
+        return None, None
+    for code_key, msg_key in (('error_code', 'error_msg'), ('errorCode', 'errorMsg'), ('code', 'message')):
+        if code_key in data or msg_key in data:
+            return data.get(code_key), data.get(msg_key)
+    for value in data.values():
+        if isinstance(value, dict):
+            code, message = _find_error(value)
+            if code or message:
+                return code, message
+    return None, None
+
+
+def parse_error(status, data, text, headers):
+    """The (code, message, request id) of a Huawei Cloud error answer."""
+    code, message = _find_error(data)
+    if message is None:
+        message = _text_summary(text) or 'HTTP %s with an empty body' % status
+    request_id = headers.get('X-Request-Id') or (data.get('request_id') if isinstance(data, dict) else None)
+    return (str(code) if code is not None else None), str(message), request_id
+
+
+def _text_summary(text):
+    """A short, single-line description of a non-JSON body (an HTML page from a proxy, say)."""
+    text = (text or '').strip()
+    if not text:
+        return ''
+    lower = text.lower()
+    if '<title>' in lower:
+        start = lower.index('<title>') + len('<title>')
+        end = lower.find('</title>', start)
+        return 'non-JSON answer: %s' % text[start:end if end > 0 else start + 120].strip()
+    return 'non-JSON answer: %s' % ' '.join(text.split())[:200]
+
+
+# ---------------------------------------------------------------------------------------------
+# The client
+# ---------------------------------------------------------------------------------------------
+class AuthConfigError(ConfigError):
+    """Connection options that cannot work together (reported before any request)."""
+
+
+def endpoint_for(service, region):
+    domain = REGION_DOMAINS.get(region, 'myhuaweicloud.com')
+    return 'https://%s.%s.%s' % (service, region, domain)
+
+
+class HuaweiCloud:
+    """Authenticated access to one APIG instance: one session per endpoint and module run.
+
+    Nothing is sent until the first API call; the IAM token and the project id are obtained at
+    most once per run.
+    """
+
+    def __init__(self, params):
+        self.params = params
+        self.auth = self._select_auth(params)
+        self.region = params.get('region')
+        self._project_id = params.get('project_id')
+        self.apig_url = params.get('apig_endpoint') or (self.region and endpoint_for('apig', self.region))
+        self.iam_url = params.get('iam_endpoint') or (self.region and endpoint_for('iam', self.region))
+        if not self.apig_url:
+            raise AuthConfigError('region is required unless apig_endpoint is given (set region, or the '
+                                  'HUAWEICLOUD_SDK_REGION or HW_REGION_NAME environment variable)')
+        if not self._project_id and not self.region:
+            raise AuthConfigError('region is required to look up the project id (or give project_id)')
+        self._apig = None
+        self._iam = None
+        if self.auth.kind == 'token' and self.auth.token is None:
+            self.auth.fetch = self._password_token
+
+    @staticmethod
+    def _select_auth(params):
+        access_key, secret_key = params.get('access_key'), params.get('secret_key')
+        if access_key or secret_key:
+            if not (access_key and secret_key):
+                missing = 'secret_key' if access_key else 'access_key'
+                raise AuthConfigError('access_key and secret_key go together: %s is missing' % missing)
+            return AkSkAuth(access_key, secret_key, params.get('security_token'))
+        if params.get('security_token'):
+            raise AuthConfigError('security_token needs access_key and secret_key (temporary AK/SK)')
+        if params.get('auth_token'):
+            return TokenAuth(params['auth_token'])
+        if params.get('user') or params.get('password'):
+            missing = [name for name in ('user', 'password', 'domain') if not params.get(name)]
+            if missing:
+                raise AuthConfigError('password authentication needs user, password and domain: missing %s'
+                                      % ', '.join(missing))
+            return TokenAuth()  # the fetch callable is bound once the IAM transport exists
+        raise AuthConfigError('no Huawei Cloud credentials: give access_key and secret_key (AK/SK), or auth_token, '
+                              'or user, password and domain (see the HUAWEICLOUD_SDK_AK/HUAWEICLOUD_SDK_SK, '
+                              'HW_AUTH_TOKEN and HW_USER_NAME/HW_PASSWORD/HW_DOMAIN_NAME environment variables)')
+
+    def _transport(self, base_url, auth):
+        return Transport(base_url, parse_error, auth=auth, timeout=self.params.get('timeout') or 30.0,
+                         validate_certs=self.params.get('validate_certs', True),
+                         retries=self.params.get('retries', 4), retry_max_delay=self.params.get('retry_max_delay', 30.0),
+                         user_agent='apiops.provisioning (huaweicloud)')
+
+    @property
+    def iam(self):
+        if self._iam is None:
+            if not self.iam_url:
+                raise AuthConfigError('iam_endpoint or region is required to reach IAM')
+            # Password exchange is unauthenticated; the project lookup is signed with AK/SK.
+            self._iam = self._transport(self.iam_url, self.auth if self.auth.kind == 'aksk' else None)
+        return self._iam
+
+    @property
+    def apig(self):
+        if self._apig is None:
+            self._apig = self._transport(self.apig_url, self.auth)
+        return self._apig
+
+    def _password_token(self):
+        """Exchange user/password for a project-scoped IAM token (``X-Subject-Token``)."""
+        scope = {'project': {'id': self._project_id}} if self._project_id else {'project': {'name': self.region}}
+        body = {'auth': {'identity': {'methods': ['password'],
+                                      'password': {'user': {'name': self.params['user'],
+                                                            'password': self.params['password'],
+                                                            'domain': {'name': self.params['domain']}}}},
+                         'scope': scope}}
+        reply = self.iam.request('POST', '/v3/auth/tokens', query={'nocatalog': 'true'}, body=body, expect=(201,))
+        token = reply.headers.get('X-Subject-Token')
+        if not token:
+            raise ApiError('IAM answered without an X-Subject-Token header', status=reply.status,
+                           method='POST', path='/v3/auth/tokens')
+        project = ((reply.data or {}).get('token') or {}).get('project') or {}
+        if not self._project_id and project.get('id'):
+            self._project_id = project['id']
+        return token
+
+    @property
+    def project_id(self):
+        """The project id: given, else from the password token, else looked up in IAM by region."""
+        if self._project_id:
+            return self._project_id
+        if self.auth.kind == 'token' and self.auth.fetch is not None and self.auth.token is None:
+            self.auth.token = self.auth.fetch()  # a project-scoped token names its project
+            if self._project_id:
+                return self._project_id
+        if self.auth.kind == 'aksk':
+            projects = self.iam.request('GET', '/v3/projects', query={'name': self.region}).data or {}
+            path = '/v3/projects'
+        else:
+            projects = self._iam_with_token('/v3/auth/projects')
+            path = '/v3/auth/projects'
+        matches = [p for p in projects.get('projects') or [] if p.get('name') == self.region]
+        if len(matches) != 1:
+            raise ApiError('%s project ids found for region %s; give project_id' % (
+                'no' if not matches else 'several', self.region), method='GET', path=path)
+        self._project_id = matches[0]['id']
+        return self._project_id
+
+    def _iam_with_token(self, path):
+        transport = self._transport(self.iam_url, self.auth)
+        try:
+            return transport.request('GET', path).data or {}
+        finally:
+            transport.close()
+
+    def instance_path(self, suffix=''):
+        """The APIG v2 path of the configured instance, plus ``suffix``."""
+        if isinstance(self.auth, AkSkAuth):
+            self.auth.project_id = self.project_id
+        return '/v2/%s/apigw/instances/%s%s' % (quote(self.project_id, safe=''),
+                                                quote(self.params['instance_id'], safe=''), suffix)
+
+    def request(self, method, suffix, **kwargs):
+        return self.apig.request(method, self.instance_path(suffix), **kwargs)
+
+    def list_all(self, suffix, items_key, query=None, limit=500):
+        """Every item of an APIG list (offset/limit, ``total``), at the largest page size."""
+        def extract(data):
+            return data.get(items_key) or [], data.get('total')
+        return list(self.apig.paginate(self.instance_path(suffix), query, extract, limit))
+
+    @property
+    def request_count(self):
+        return sum(t.request_count for t in (self._apig, self._iam) if t is not None)
+
+    def close(self):
+        for transport in (self._apig, self._iam):
+            if transport is not None:
+                transport.close()

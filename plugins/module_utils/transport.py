@@ -1,0 +1,302 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, apiops.provisioning contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""HTTP transport shared by every API client of the collection.
+
+One ``requests.Session`` per module run, JSON in and out, timeouts, bounded retries with
+exponential backoff and full jitter (honouring ``Retry-After``), offset pagination and a single
+structured error type. It knows nothing of Ansible. ``requests`` is imported lazily, on the first
+request, so that a task that fails validation does not pay for importing it.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+import random
+import time
+import traceback
+from email.utils import parsedate_to_datetime
+
+try:
+    from urllib.parse import quote
+except ImportError:  # pragma: no cover - Python 2 is not supported, kept for the import test
+    from urllib import quote  # type: ignore
+
+IDEMPOTENT_METHODS = frozenset(('GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS'))
+DEFAULT_RETRIES = 4
+DEFAULT_RETRY_MAX_DELAY = 30.0
+BACKOFF_BASE = 0.5
+
+
+def requests_import_error():
+    """``None`` when ``requests`` can be imported, else the traceback text of the failure."""
+    try:
+        import requests  # noqa: F401 pylint: disable=unused-import
+    except ImportError:
+        return traceback.format_exc()
+    return None
+
+
+class ConfigError(ValueError):
+    """Options that cannot work; raised before any request is sent."""
+
+
+class ApiError(Exception):
+    """A failed API call: HTTP status, the API's own code and message, and its request id.
+
+    ``ambiguous`` is true when a write may or may not have been applied (a timeout, a dropped
+    connection or a 5xx answer to a POST): the caller must read the resource again before
+    deciding what to do next. ``retryable`` marks failures that another attempt may cure.
+    """
+
+    def __init__(self, message, status=None, code=None, request_id=None, method=None, path=None,
+                 ambiguous=False, retryable=False, retry_after=None):
+        super(ApiError, self).__init__(message)
+        self.message = message
+        self.status = status
+        self.code = code
+        self.request_id = request_id
+        self.method = method
+        self.path = path
+        self.ambiguous = ambiguous
+        self.retryable = retryable
+        self.retry_after = retry_after
+
+    def __str__(self):
+        parts = []
+        if self.method and self.path:
+            parts.append('%s %s failed:' % (self.method, self.path))
+        if self.status is not None:
+            parts.append('HTTP %s' % self.status)
+        if self.code:
+            parts.append(str(self.code))
+        text = ' '.join(parts)
+        text = '%s: %s' % (text, self.message) if text else self.message
+        if self.request_id:
+            text += ' (request id %s)' % self.request_id
+        return text
+
+    def fail_kwargs(self):
+        """Keyword arguments for ``AnsibleModule.fail_json``."""
+        return dict(msg=str(self), status=self.status, error_code=self.code, request_id=self.request_id)
+
+
+def encode_query(params):
+    """The canonical query string of ``params`` (a dict or a list of pairs).
+
+    Keys and values are percent-encoded with only ``~`` kept (so a space is ``%20`` and a slash
+    ``%2F``), booleans become ``true``/``false``, lists become repeated keys, ``None`` values are
+    dropped and the pairs are sorted. The same string is sent on the wire and signed, so the two
+    can never disagree.
+    """
+    if not params:
+        return ''
+    items = params.items() if isinstance(params, dict) else params
+    pairs = []
+    for key, value in items:
+        values = value if isinstance(value, (list, tuple)) else [value]
+        for item in values:
+            if item is None:
+                continue
+            if isinstance(item, bool):
+                item = 'true' if item else 'false'
+            pairs.append((quote(str(key), safe='~'), quote(str(item), safe='~')))
+    return '&'.join('%s=%s' % pair for pair in sorted(pairs))
+
+
+def parse_retry_after(value, now=None):
+    """Seconds to wait from a ``Retry-After`` header (delta-seconds or an HTTP date), or None."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when is None:
+        return None
+    now = time.time() if now is None else now
+    return max(0.0, when.timestamp() - now)
+
+
+class Reply:
+    """A successful answer: status, decoded JSON (or None) and headers."""
+
+    def __init__(self, status, data, headers):
+        self.status = status
+        self.data = data
+        self.headers = headers
+
+
+class Transport:
+    """JSON over HTTP with retries. One instance (one session) per API and module run.
+
+    ``auth`` is an object with ``apply(method, url, headers, body)``, called before every attempt
+    (so signatures carry a fresh date), and ``renew()``, called once after a 401; it returns true
+    when new credentials were obtained and the request is worth one more try.
+    ``error_parser(status, data, text, headers)`` returns ``(code, message, request_id)``.
+    """
+
+    def __init__(self, base_url, error_parser, auth=None, timeout=30.0, validate_certs=True,
+                 retries=DEFAULT_RETRIES, retry_max_delay=DEFAULT_RETRY_MAX_DELAY,
+                 user_agent='apiops.provisioning', sleep=time.sleep):
+        self.base_url = base_url.rstrip('/')
+        self.error_parser = error_parser
+        self.auth = auth
+        self.timeout = timeout
+        self.validate_certs = validate_certs
+        self.retries = max(0, int(retries))
+        self.retry_max_delay = max(0.0, float(retry_max_delay))
+        self.user_agent = user_agent
+        self.sleep = sleep
+        self.request_count = 0
+        self._session = None
+
+    @property
+    def session(self):
+        if self._session is None:
+            import requests
+            self._session = requests.Session()
+            self._session.verify = self.validate_certs
+        return self._session
+
+    def backoff(self, attempt, retry_after=None):
+        """Seconds before retry number ``attempt`` (1-based): full jitter, capped."""
+        if retry_after is not None:
+            return min(retry_after, self.retry_max_delay)
+        ceiling = min(self.retry_max_delay, BACKOFF_BASE * (2 ** (attempt - 1)))
+        return random.uniform(0, ceiling)
+
+    def request(self, method, path, query=None, body=None, expect=(200,), headers=None):
+        """Send one request and return a ``Reply``; raise ``ApiError`` on failure.
+
+        Transient failures are retried up to ``retries`` times. A POST is retried only when
+        the API certainly did not apply it (HTTP 429, or the connection could not be opened);
+        after any other failure of a POST the error is raised with ``ambiguous=True``.
+        """
+        method = method.upper()
+        query_string = encode_query(query)
+        url = self.base_url + path + ('?' + query_string if query_string else '')
+        payload = b''
+        if body is not None:
+            payload = json.dumps(body, separators=(',', ':'), ensure_ascii=False).encode('utf-8')
+        renewed = False
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                return self._attempt(method, path, url, payload, body is not None, expect, headers)
+            except ApiError as error:
+                if error.status == 401 and not renewed and self.auth is not None and self.auth.renew():
+                    renewed = True
+                    attempt -= 1
+                    continue
+                if not error.retryable or attempt > self.retries:
+                    raise
+                self.sleep(self.backoff(attempt, error.retry_after))
+
+    def _attempt(self, method, path, url, payload, has_body, expect, extra_headers):
+        import requests
+
+        headers = {'Accept': 'application/json', 'User-Agent': self.user_agent}
+        if has_body:
+            headers['Content-Type'] = 'application/json;charset=utf-8'
+        elif method in ('POST', 'PUT', 'PATCH'):
+            headers['Content-Type'] = 'application/json'
+        if extra_headers:
+            headers.update(extra_headers)
+        if self.auth is not None:
+            self.auth.apply(method, url, headers, payload)
+        idempotent = method in IDEMPOTENT_METHODS
+        self.request_count += 1
+        try:
+            response = self.session.request(method, url, data=payload or None, headers=headers,
+                                            timeout=self.timeout, allow_redirects=False)
+        except requests.exceptions.SSLError as exc:
+            raise ApiError('TLS certificate verification failed for %s (set validate_certs: false only for '
+                           'a gateway you trust): %s' % (self.base_url, _short(exc)), method=method, path=path)
+        except (requests.exceptions.Timeout, requests.exceptions.ConnectionError) as exc:
+            if _never_sent(exc):
+                # The connection was never opened: nothing reached the API, any method may retry.
+                raise ApiError('cannot connect to %s: %s' % (self.base_url, _short(exc)), method=method,
+                               path=path, retryable=True)
+            raise ApiError('no complete answer from %s: %s' % (self.base_url, _short(exc)), method=method,
+                           path=path, retryable=idempotent, ambiguous=not idempotent)
+        except requests.exceptions.RequestException as exc:
+            raise ApiError('request to %s failed: %s' % (self.base_url, _short(exc)), method=method, path=path)
+        return self._reply(method, path, response, expect, idempotent)
+
+    def _reply(self, method, path, response, expect, idempotent):
+        status = response.status_code
+        text = response.text
+        data = None
+        decode_error = None
+        if text.strip():
+            try:
+                data = json.loads(text)
+            except ValueError as exc:
+                decode_error = exc
+        if status in expect and decode_error is None:
+            return Reply(status, data, response.headers)
+        code, message, request_id = self.error_parser(status, data, text, response.headers)
+        retry_after = parse_retry_after(response.headers.get('Retry-After'))
+        if status in expect:
+            # A success status with a body that is not JSON: a broken proxy or a cut answer.
+            message = 'the answer is not valid JSON (%s)' % decode_error
+            raise ApiError(message, status=status, request_id=request_id, method=method, path=path,
+                           retryable=idempotent, ambiguous=not idempotent)
+        if status == 429:
+            raise ApiError(message, status, code, request_id, method, path, retryable=True, retry_after=retry_after)
+        if status >= 500:
+            raise ApiError(message, status, code, request_id, method, path, retryable=idempotent,
+                           ambiguous=not idempotent, retry_after=retry_after)
+        raise ApiError(message, status, code, request_id, method, path)
+
+    def paginate(self, path, query, extract, limit):
+        """Yield every item of an offset/limit list, reading page after page to the end.
+
+        ``extract(data)`` returns ``(items, total)`` for one page.
+        """
+        offset = 0
+        query = dict(query or {})
+        while True:
+            query.update(offset=offset, limit=limit)
+            items, total = extract(self.request('GET', path, query=query).data or {})
+            for item in items:
+                yield item
+            offset += len(items)
+            if not items or total is None or offset >= total:
+                return
+
+    def close(self):
+        if self._session is not None:
+            self._session.close()
+            self._session = None
+
+
+def _never_sent(exc):
+    """True when the connection could not be opened, so the request never left this host."""
+    import requests
+    from urllib3.exceptions import NewConnectionError
+
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return True
+    reason = exc.args[0] if exc.args else None
+    reason = getattr(reason, 'reason', reason)
+    return isinstance(reason, NewConnectionError)
+
+
+def _short(exc):
+    """A one-line description of a transport exception (no URL query, no headers)."""
+    text = str(exc.__class__.__name__)
+    reason = exc.args[0] if exc.args else ''
+    reason = getattr(reason, 'reason', reason)
+    if reason:
+        text += ': %s' % (reason,)
+    return text[:300]

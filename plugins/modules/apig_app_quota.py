@@ -1,0 +1,198 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, apiops.provisioning contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: apig_app_quota
+short_description: Manage credential quotas of a Huawei Cloud API Gateway
+version_added: 1.0.0
+description:
+  - Creates, updates and deletes a credential quota ("app quota") of a Huawei Cloud APIG dedicated gateway,
+    and binds the gateway's credentials (apps) to it.
+  - A credential quota limits how often the credentials bound to it may call the gateway's APIs in a period.
+  - The quota is identified by its O(name) (exact match; the API's own name filter is fuzzy, so every match is read
+    and compared).
+author:
+  - apiops.provisioning contributors
+extends_documentation_fragment:
+  - apiops.provisioning.huaweicloud
+  - apiops.provisioning.huaweicloud.ATTRIBUTES
+attributes:
+  check_mode:
+    description: Nothing is written; the result is the quota as a real run would leave it.
+    support: full
+  diff_mode:
+    description: Shows the quota's fields and bound apps before and after.
+    support: full
+options:
+  name:
+    description:
+      - Name of the quota, unique in the gateway.
+      - 3 to 255 characters, starting with a letter; letters, digits and underscores.
+    type: str
+    required: true
+  call_limits:
+    description:
+      - How many calls the bound credentials may make in each period, 1 to 2147483647.
+      - Required to create the quota; when updating, the current value is kept if not given.
+    type: int
+  time_unit:
+    description:
+      - Unit of the period. Required to create the quota; when updating, the current value is kept if not given.
+    type: str
+    choices: [SECOND, MINUTE, HOUR, DAY]
+  time_interval:
+    description:
+      - Length of the period in O(time_unit)s, 1 to 2147483647.
+      - Required to create the quota; when updating, the current value is kept if not given.
+    type: int
+  reset_time:
+    description:
+      - When the quota is first reset, as C(YYYY-MM-DD HH:MM:SS).
+      - Compared only when given; when not given the API starts counting at the first call.
+    type: str
+  remark:
+    description:
+      - Description of the quota, at most 255 characters, without C(<) or C(>).
+      - Compared only when given; V("") clears it.
+    type: str
+  apps:
+    description:
+      - Credentials (APIG apps) to bind to the quota, each given by app id or by app name.
+      - An app can be bound to only one quota; an app bound to another quota is an error that names both quotas.
+      - When not given, the bindings are left as they are.
+    type: list
+    elements: str
+  purge_apps:
+    description:
+      - Unbind the apps bound to the quota that are not listed in O(apps). Needs O(apps).
+    type: bool
+    default: false
+  state:
+    description:
+      - V(present) creates or updates the quota; V(absent) deletes it (the API removes its bindings too).
+    type: str
+    choices: [present, absent]
+    default: present
+notes:
+  - An unchanged run sends one request (the lookup) when the quota has no bound apps, and one more to read the
+    bindings when it has some, with O(project_id) given. It never sends a write.
+seealso:
+  - module: apiops.provisioning.apig_app_quota_info
+  - name: Credential quota API reference
+    description: The Huawei Cloud APIG API this module calls.
+    link: https://support.huaweicloud.com/intl/en-us/api-apig/CreateAppQuota.html
+'''
+
+EXAMPLES = r'''
+- name: Allow the consumers of the image API 1000 calls a day
+  apiops.provisioning.apig_app_quota:
+    region: cn-north-4
+    instance_id: eddc4d25480b4cd6b512f270a1b8b341
+    access_key: "{{ lookup('ansible.builtin.env', 'HUAWEICLOUD_SDK_AK') }}"
+    secret_key: "{{ lookup('ansible.builtin.env', 'HUAWEICLOUD_SDK_SK') }}"
+    name: images_daily
+    call_limits: 1000
+    time_unit: DAY
+    time_interval: 1
+    remark: Consumers of the image API
+    apps:
+      - consumer_app_a
+      - consumer_app_b
+
+- name: Bind exactly these apps (unbind any other)
+  apiops.provisioning.apig_app_quota:
+    instance_id: eddc4d25480b4cd6b512f270a1b8b341
+    name: images_daily
+    apps: [consumer_app_a]
+    purge_apps: true
+
+- name: Raise the limit, keeping the other settings
+  apiops.provisioning.apig_app_quota:
+    instance_id: eddc4d25480b4cd6b512f270a1b8b341
+    name: images_daily
+    call_limits: 5000
+
+- name: Delete the quota (its bindings go with it)
+  apiops.provisioning.apig_app_quota:
+    instance_id: eddc4d25480b4cd6b512f270a1b8b341
+    name: images_daily
+    state: absent
+'''
+
+RETURN = r'''
+app_quota:
+  description:
+    - The quota as read back from the API (as it would be, in check mode), or an empty dict after deletion.
+  returned: always
+  type: dict
+  contains:
+    app_quota_id:
+      description: Id of the quota (null for a quota check mode would create).
+      type: str
+      sample: c900c5612dbe451bb43cbcc49cfaf2f3
+    name:
+      description: Name of the quota.
+      type: str
+      sample: images_daily
+    call_limits:
+      description: Calls allowed per period.
+      type: int
+      sample: 1000
+    time_unit:
+      description: Unit of the period.
+      type: str
+      sample: DAY
+    time_interval:
+      description: Length of the period.
+      type: int
+      sample: 1
+    remark:
+      description: Description (empty when none).
+      type: str
+      sample: Consumers of the image API
+    reset_time:
+      description: First reset time, normalised to C(YYYY-MM-DD HH:MM:SS); null when not set.
+      type: str
+      sample: '2026-12-01 00:00:00'
+    create_time:
+      description: When the quota was created, as the API reports it.
+      type: str
+      sample: '2026-11-23T07:27:47Z'
+    bound_app_num:
+      description: Number of apps bound to the quota.
+      type: int
+      sample: 2
+    bound_apps:
+      description: The apps (credentials) bound to the quota.
+      type: list
+      elements: dict
+      contains:
+        app_id:
+          description: Id of the app.
+          type: str
+          sample: a1f0c3e5b7d94f2a8c6e4b2d0f1a3c5e
+        name:
+          description: Name of the app.
+          type: str
+          sample: consumer_app_a
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.apiops.provisioning.plugins.module_utils.apig import RESOURCE_ARGSPEC, AppQuota
+from ansible_collections.apiops.provisioning.plugins.module_utils.huaweicloud import CONNECTION_ARGSPEC
+from ansible_collections.apiops.provisioning.plugins.module_utils.resource import argument_spec, run_resource
+
+
+def main():
+    module = AnsibleModule(argument_spec=argument_spec(CONNECTION_ARGSPEC, RESOURCE_ARGSPEC), supports_check_mode=True)
+    run_resource(module, AppQuota)
+
+
+if __name__ == '__main__':
+    main()
