@@ -12,7 +12,7 @@ import hashlib
 import hmac
 
 from ansible.module_utils.basic import env_fallback
-from ansible_collections.apiops.provisioning.plugins.module_utils.transport import ApiError, ConfigError, Transport
+from ansible_collections.apiops.provisioning.plugins.module_utils.transport import ApiError, ConfigError, Transport, summarise_body
 
 try:
     from urllib.parse import quote, unquote, urlsplit
@@ -169,22 +169,9 @@ def parse_error(status, data, text, headers):
     """The (code, message, request id) of a Huawei Cloud error answer."""
     code, message = _find_error(data)
     if message is None:
-        message = _text_summary(text) or 'HTTP %s with an empty body' % status
+        message = summarise_body(text) or 'HTTP %s with an empty body' % status
     request_id = headers.get('X-Request-Id') or (data.get('request_id') if isinstance(data, dict) else None)
     return (str(code) if code is not None else None), str(message), request_id
-
-
-def _text_summary(text):
-    """A short, single-line description of a non-JSON body (an HTML page from a proxy, say)."""
-    text = (text or '').strip()
-    if not text:
-        return ''
-    lower = text.lower()
-    if '<title>' in lower:
-        start = lower.index('<title>') + len('<title>')
-        end = lower.find('</title>', start)
-        return 'non-JSON answer: %s' % text[start:end if end > 0 else start + 120].strip()
-    return 'non-JSON answer: %s' % ' '.join(text.split())[:200]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -125,6 +125,19 @@ def parse_retry_after(value, now=None):
     return max(0.0, when.timestamp() - now)
 
 
+def summarise_body(text):
+    """A short, single-line description of a non-JSON body (an HTML page from a proxy, say)."""
+    text = (text or '').strip()
+    if not text:
+        return ''
+    lower = text.lower()
+    if '<title>' in lower:
+        start = lower.index('<title>') + len('<title>')
+        end = lower.find('</title>', start)
+        return 'non-JSON answer: %s' % text[start:end if end > 0 else start + 120].strip()
+    return 'non-JSON answer: %s' % ' '.join(text.split())[:200]
+
+
 class Reply:
     """A successful answer: status, decoded JSON (or None) and headers."""
 
@@ -173,10 +186,11 @@ class Transport:
         ceiling = min(self.retry_max_delay, BACKOFF_BASE * (2 ** (attempt - 1)))
         return random.uniform(0, ceiling)
 
-    def request(self, method, path, query=None, body=None, expect=(200,), headers=None):
+    def request(self, method, path, query=None, body=None, expect=(200,), headers=None, retries=None):
         """Send one request and return a ``Reply``; raise ``ApiError`` on failure.
 
-        Transient failures are retried up to ``retries`` times. A POST is retried only when
+        Transient failures are retried up to ``retries`` times (the transport's setting unless
+        given for this request). A POST is retried only when
         the API certainly did not apply it (HTTP 429, or the connection could not be opened);
         after any other failure of a POST the error is raised with ``ambiguous=True``.
         """
@@ -197,7 +211,7 @@ class Transport:
                     renewed = True
                     attempt -= 1
                     continue
-                if not error.retryable or attempt > self.retries:
+                if not error.retryable or attempt > (self.retries if retries is None else retries):
                     raise
                 self.sleep(self.backoff(attempt, error.retry_after))
 

@@ -1,0 +1,343 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, apiops.provisioning contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Ace Data Cloud platform API: bearer auth, its error shapes, listings, and Applications."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import datetime
+import re
+
+from ansible.module_utils.basic import env_fallback
+from ansible_collections.apiops.provisioning.plugins.module_utils.resource import (
+    Resource,
+    ValidationError,
+    check_items,
+    check_pattern,
+)
+from ansible_collections.apiops.provisioning.plugins.module_utils.transport import (
+    ApiError,
+    Transport,
+    summarise_body,
+)
+
+try:
+    from urllib.parse import quote
+except ImportError:  # pragma: no cover
+    from urllib import quote  # type: ignore
+
+DEFAULT_URL = 'https://platform.acedata.cloud'
+PAGE_LIMIT = 100  # the largest page the platform's list routes accept
+UUID_PATTERN = re.compile(r'^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$')
+ALIAS_PATTERN = r'^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$'
+ISO_PATTERN = re.compile(r'^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?'
+                         r'(Z|[+-]\d{2}:?\d{2})?$')
+
+CONNECTION_ARGSPEC = dict(
+    api_token=dict(type='str', required=True, no_log=True, fallback=(env_fallback, ['ACEDATACLOUD_PLATFORM_TOKEN'])),
+    api_url=dict(type='str', fallback=(env_fallback, ['ACEDATACLOUD_PLATFORM_URL']), default=DEFAULT_URL),
+    validate_certs=dict(type='bool', default=True),
+    timeout=dict(type='float', default=30.0),
+    retries=dict(type='int', default=4),
+    retry_max_delay=dict(type='float', default=30.0),
+)
+
+APPLICATION_ARGSPEC = dict(
+    service=dict(type='str'),
+    type=dict(type='str', default='Usage', choices=['Usage', 'Period']),
+    scope=dict(type='str', default='Individual', choices=['Individual', 'Global']),
+    allow_consume_global=dict(type='bool'),
+    tags=dict(type='list', elements='str'),
+    metadata=dict(type='dict'),
+    expired_at=dict(type='str'),
+    reveal_credentials=dict(type='bool', default=False),
+    state=dict(type='str', default='present', choices=['present']),
+)
+
+INFO_ARGSPEC = dict(
+    service=dict(type='str'),
+    type=dict(type='str', choices=['Usage', 'Period']),
+    scope=dict(type='str', choices=['Individual', 'Global']),
+    reveal_credentials=dict(type='bool', default=False),
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# Transport pieces
+# ---------------------------------------------------------------------------------------------
+class BearerAuth:
+    kind = 'bearer'
+
+    def __init__(self, token):
+        self.token = token
+
+    def apply(self, method, url, headers, body):
+        headers['Authorization'] = 'Bearer %s' % self.token
+
+    def renew(self):
+        return False  # platform tokens do not expire; a 401 is final
+
+
+def parse_error(status, data, text, headers):
+    """(code, message, request id) from the platform's error shapes.
+
+    ``{"detail": str | {field: msg}, "code": str}``, ``{"error": {"code", "message"}}`` and DRF
+    field errors ``{"field": ["msg", ...]}`` are all met.
+    """
+    code = message = None
+    if isinstance(data, dict):
+        if isinstance(data.get('error'), dict):
+            code, message = data['error'].get('code'), data['error'].get('message')
+        elif 'detail' in data:
+            code, message = data.get('code'), _flatten(data['detail'])
+        elif data:
+            message = _flatten(data)
+    elif isinstance(data, list) and data:
+        message = _flatten(data)
+    if not message:
+        message = summarise_body(text) or 'HTTP %s with an empty body' % status
+    request_id = headers.get('X-Request-Id') or (data.get('trace_id') if isinstance(data, dict) else None)
+    return code, message, request_id
+
+
+def _flatten(detail):
+    if isinstance(detail, dict):
+        return '; '.join('%s: %s' % (key, _flatten(value)) for key, value in sorted(detail.items()))
+    if isinstance(detail, list):
+        return ' '.join(_flatten(item) for item in detail)
+    return '%s' % (detail,)
+
+
+class AceData:
+    """The platform API (``<api_url>/api/v1``): one session per module run."""
+
+    def __init__(self, params):
+        self.params = params
+        base = params['api_url'].rstrip('/')
+        if base.endswith('/api/v1'):
+            base = base[:-len('/api/v1')]
+        self.transport = Transport(base + '/api/v1', parse_error, auth=BearerAuth(params['api_token']),
+                                   timeout=params.get('timeout') or 30.0,
+                                   validate_certs=params.get('validate_certs', True),
+                                   retries=params.get('retries', 4), retry_max_delay=params.get('retry_max_delay', 30.0),
+                                   user_agent='apiops.provisioning (acedata)')
+        self._services = {}
+
+    def request(self, method, path, **kwargs):
+        return self.transport.request(method, path, **kwargs)
+
+    def list_all(self, path, query=None):
+        """Every item of a ``{count, items}`` listing (``results`` in older answers), page by page."""
+        def extract(data):
+            items = data.get('items')
+            if items is None:
+                items = data.get('results') or []
+            return items, data.get('count')
+        return list(self.transport.paginate(path, query, extract, PAGE_LIMIT))
+
+    def service_id(self, reference):
+        """The UUID of a service given by UUID (no request) or by alias.
+
+        An alias is read from the detail route (one request, not retried: the reference reports
+        it unreliable); when that fails, the public listing is paged and matched exactly.
+        """
+        if UUID_PATTERN.match(reference):
+            return reference.lower()
+        if reference not in self._services:
+            self._services[reference] = self._resolve_alias(reference)
+        return self._services[reference]
+
+    def _resolve_alias(self, alias):
+        try:
+            found = self.request('GET', '/services/%s' % quote(alias, safe=''), retries=0).data or {}
+            if found.get('alias') == alias and found.get('id'):
+                return found['id']
+        except ApiError as exc:
+            if exc.status is not None and exc.status < 500 and exc.status != 404:
+                raise
+        for service in self.list_all('/services/'):
+            if service.get('alias') == alias:
+                return service['id']
+        raise ValidationError('service: no Ace Data Cloud service has the alias %r' % alias)
+
+    def close(self):
+        self.transport.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# Applications
+# ---------------------------------------------------------------------------------------------
+def parse_time(value):
+    """An ISO 8601 date-time as an aware UTC datetime, or None when it is not one."""
+    match = ISO_PATTERN.match(value or '')
+    if not match:
+        return None
+    year, month, day, hour, minute, second, fraction, zone = match.groups()
+    try:
+        moment = datetime.datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0),
+                                   int(second or 0), int((fraction or '0')[:6].ljust(6, '0')))
+    except ValueError:
+        return None
+    offset = datetime.timedelta(0)
+    if zone and zone != 'Z':
+        sign = -1 if zone[0] == '-' else 1
+        digits = zone[1:].replace(':', '')
+        offset = sign * datetime.timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+    return (moment - offset).replace(tzinfo=datetime.timezone.utc)
+
+
+def normalise_time(value):
+    """``YYYY-MM-DDTHH:MM:SS[.ffffff]Z`` in UTC, so that equal instants compare equal."""
+    moment = parse_time(value)
+    if moment is None:
+        return value
+    text = moment.strftime('%Y-%m-%dT%H:%M:%S')
+    if moment.microsecond:
+        text += '.%06d' % moment.microsecond
+    return text + 'Z'
+
+
+def validate_service_reference(params):
+    check_pattern(params, 'service', ALIAS_PATTERN, 'must be a service UUID or alias (letters, digits, "-", "_", ".")')
+
+
+def validate_application_options(params):
+    scope = params.get('scope') or 'Individual'
+    if params.get('service') is None and scope == 'Individual':
+        raise ValidationError('service is required when scope is Individual')
+    if params.get('service') is not None and scope == 'Global':
+        raise ValidationError('service is not allowed when scope is Global (a Global application covers every service)')
+    validate_service_reference(params)
+    if params.get('expired_at') is not None and parse_time(params['expired_at']) is None:
+        raise ValidationError('expired_at: %r is not an ISO 8601 date-time (for example 2027-01-31T00:00:00Z)'
+                              % params['expired_at'])
+    check_items(params, 'tags', lambda tag: None if tag.strip() and len(tag) <= 255 else
+                'must be a non-empty string of at most 255 characters')
+
+
+def mask_credentials(application, reveal):
+    """The application with every credential secret cut to its last four characters."""
+    if reveal or not application:
+        return application
+    application = dict(application)
+    masked = []
+    for credential in application.get('credentials') or []:
+        credential = dict(credential)
+        for key in ('token', 'password'):
+            if credential.get(key):
+                credential[key] = '*' * 8 + credential[key][-4:]
+        masked.append(credential)
+    application['credentials'] = masked
+    return application
+
+
+class Application(Resource):
+    """The caller's application for one (service, type, scope)."""
+
+    kind = 'application'
+    result_key = 'application'
+    fields = ('allow_consume_global', 'tags', 'metadata', 'expired_at')
+    create_only = ('tags', 'metadata', 'expired_at')
+
+    def __init__(self, module):
+        super(Application, self).__init__(module)
+        self.client = AceData(module.params)
+
+    @classmethod
+    def validate(cls, params):
+        validate_application_options(params)
+
+    def label(self):
+        what = 'Global' if self.params['scope'] == 'Global' else "service '%s'" % self.params['service']
+        return '%s %s application for %s' % (self.params['type'], self.params['scope'], what)
+
+    def _identity(self):
+        service = self.params.get('service')
+        return (self.client.service_id(service) if service else None, self.params['type'], self.params['scope'])
+
+    def find(self):
+        service_id, app_type, scope = self._identity()
+        query = {'user_id': 'me', 'affiliation': 'owner', 'type': app_type, 'scope': scope,
+                 'ordering': '-created_at', 'service_id': service_id}
+        found = [app for app in self.client.list_all('/applications/', query)
+                 if app.get('type') == app_type and app.get('scope') == scope and app.get('role') != 'grantee'
+                 and (app.get('service_id') or None) == service_id]
+        if not found:
+            return None
+        found.sort(key=lambda app: normalise_time(app.get('created_at')) or '', reverse=True)
+        if len(found) > 1:
+            self.module.warn('%d applications match the %s; managing the newest, %s (others: %s)' % (
+                len(found), self.label(), found[0].get('id'), ', '.join(app.get('id', '?') for app in found[1:])))
+        return found[0]
+
+    def view(self, obj):
+        return {'service_id': obj.get('service_id'), 'type': obj.get('type'), 'scope': obj.get('scope'),
+                'allow_consume_global': obj.get('allow_consume_global'),
+                'tags': sorted(obj.get('tags') or []), 'metadata': obj.get('metadata') or {},
+                'expired_at': normalise_time(obj.get('expired_at')) if obj.get('expired_at') else None}
+
+    def changes(self, current, desired):
+        want = dict(desired)
+        if 'tags' in want:
+            want['tags'] = sorted(want['tags'])
+        if 'expired_at' in want:
+            want['expired_at'] = normalise_time(want['expired_at'])
+        return super(Application, self).changes(current, want)
+
+    def create(self, desired):
+        service_id, app_type, scope = self._identity()
+        body = dict(type=app_type, scope=scope)
+        if service_id:
+            body['service_id'] = service_id
+        body.update(desired)
+        # The create answer is the whole application: no read-back needed.
+        return self.client.request('POST', '/applications/', body=body, expect=(200, 201)).data
+
+    def is_conflict(self, error):
+        return error.code == 'duplication'
+
+    def update(self, current, desired, changes):
+        # allow_consume_global is the only field an owner can change after creation.
+        path = '/applications/%s/update-allow-consume-global/' % quote(current['id'], safe='')
+        return self.client.request('POST', path, body={'allow_consume_global': changes['allow_consume_global']}).data
+
+    def predict(self, current, desired, changes):
+        if current is not None:
+            return dict(current, **changes)
+        service_id, app_type, scope = self._identity()
+        predicted = {'id': None, 'service_id': service_id, 'type': app_type, 'scope': scope,
+                     'allow_consume_global': True, 'tags': None, 'metadata': None, 'expired_at': None,
+                     'credentials': []}
+        predicted.update(desired)
+        return predicted
+
+    def returned(self, obj):
+        return mask_credentials(obj, self.params.get('reveal_credentials'))
+
+    def close(self):
+        self.client.close()
+
+
+class ApplicationInfo:
+    """The caller's applications, every page, filtered as asked."""
+
+    def __init__(self, module):
+        self.params = module.params
+        self.client = AceData(module.params)
+
+    def gather(self):
+        query = {'user_id': 'me', 'ordering': '-created_at', 'type': self.params.get('type'),
+                 'scope': self.params.get('scope')}
+        if self.params.get('service'):
+            query['service_id'] = self.client.service_id(self.params['service'])
+        apps = self.client.list_all('/applications/', query)
+        for key in ('service_id', 'type', 'scope'):  # re-checked here: the server might ignore a filter
+            if query.get(key):
+                apps = [app for app in apps if app.get(key) == query[key]]
+        reveal = self.params.get('reveal_credentials')
+        return dict(changed=False, applications=[mask_credentials(app, reveal) for app in apps])
+
+    def close(self):
+        self.client.close()
