@@ -1,0 +1,116 @@
+#!/usr/bin/env python
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, apiops.provisioning contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""``make demo``: the provisioning playbook, twice, on the embedded emulator, then a summary.
+
+Starts the emulator with its seed data (services, an APIG gateway, consumer credentials), runs
+``playbooks/provision.yml`` (which provisions three services), runs it again to show that nothing
+changes, prints what exists, and stops the emulator.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, 'tests'))
+
+from emulator import seed  # noqa: E402 pylint: disable=wrong-import-position
+
+
+def start_emulator(workdir):
+    port_file = os.path.join(workdir, 'emulator.port')
+    env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, 'tests'))
+    proc = subprocess.Popen([sys.executable, '-m', 'emulator', '--port', '0', '--port-file', port_file],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.time() + 30
+    while not os.path.exists(port_file):
+        if proc.poll() is not None or time.time() > deadline:
+            raise SystemExit('the emulator did not start: %s' % proc.stderr.read().decode())
+        time.sleep(0.05)
+    with open(port_file, encoding='utf-8') as handle:
+        return proc, 'http://127.0.0.1:%d' % int(handle.read())
+
+
+def control(url, path):
+    with urllib.request.urlopen(url + '/_emulator/' + path, timeout=10) as response:
+        return json.loads(response.read().decode())
+
+
+def collections_path(workdir):
+    """A collections folder in which apiops.provisioning is this repository."""
+    target = os.path.join(workdir, 'collections', 'ansible_collections', 'apiops')
+    os.makedirs(target)
+    os.symlink(ROOT, os.path.join(target, 'provisioning'))
+    return os.path.join(workdir, 'collections')
+
+
+def run_playbook(env, label, *extra):
+    print('\n=== %s ===' % label, flush=True)
+    command = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), '-i',
+               os.path.join(ROOT, 'playbooks', 'inventory.yml'), os.path.join(ROOT, 'playbooks', 'provision.yml')]
+    proc = subprocess.run(command + list(extra), env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          text=True, check=False)
+    print(proc.stdout, flush=True)
+    if proc.returncode != 0:
+        raise SystemExit('%s failed (exit %d)' % (label, proc.returncode))
+    recap = re.search(r'provisioner\s*:\s*ok=(\d+)\s+changed=(\d+)', proc.stdout)
+    return int(recap.group(2)) if recap else None
+
+
+def summary(url):
+    state = control(url, 'state')
+    services = dict((s['id'], s['alias']) for s in state['acedata']['services'])
+    print('\n=== What exists now ===')
+    print('Ace Data Cloud applications:')
+    for app in state['acedata']['applications']:
+        print('  %-10s %-8s %-10s id %s, %d credential(s)' % (
+            services.get(app.get('service_id'), 'Global'), app['type'], app['scope'], app['id'],
+            len(app.get('credentials') or [])))
+    apps = dict((a['id'], a['name']) for a in state['apig']['apps'])
+    print('APIG credential quotas (instance %s):' % seed.INSTANCE_ID)
+    for quota in state['apig']['quotas']:
+        bound = ', '.join(apps.get(app_id, app_id) for app_id in quota.get('app_ids') or [])
+        print('  %-18s %6d calls per %s %-6s bound: %s' % (
+            quota['name'], quota['call_limits'], quota['time_interval'], quota['time_unit'], bound or '-'))
+    log = control(url, 'requests')
+    print('Requests the emulator received: %d (%d writes)' % (len(log['requests']), log['writes']))
+
+
+def main():
+    with tempfile.TemporaryDirectory(prefix='apiops-demo-') as workdir:
+        proc, url = start_emulator(workdir)
+        try:
+            env = dict(os.environ,
+                       ANSIBLE_COLLECTIONS_PATH=collections_path(workdir),
+                       ANSIBLE_NOCOLOR='1', ANSIBLE_FORCE_COLOR='0', ANSIBLE_STDOUT_CALLBACK='default',
+                       ACEDATACLOUD_PLATFORM_TOKEN=seed.ACEDATA_TOKEN, ACEDATACLOUD_PLATFORM_URL=url,
+                       HUAWEICLOUD_SDK_AK=seed.ACCESS_KEY, HUAWEICLOUD_SDK_SK=seed.SECRET_KEY,
+                       HW_REGION_NAME=seed.REGION, HW_PROJECT_ID=seed.PROJECT_ID,
+                       HW_APIG_ENDPOINT=url, HW_IAM_ENDPOINT=url, APIG_INSTANCE_ID=seed.INSTANCE_ID)
+            print('Emulator listening at %s' % url)
+            first = run_playbook(env, 'First run: provision three services')
+            before = control(url, 'requests')['last_seq']
+            second = run_playbook(env, 'Second run: nothing to change')
+            log = control(url, 'requests')
+            writes = [r for r in log['requests'] if r['seq'] > before and r['method'] != 'GET']
+            summary(url)
+            print('\nFirst run: changed=%s. Second run: changed=%s, %d write request(s).' % (first, second, len(writes)))
+            if second != 0 or writes:
+                raise SystemExit('the second run was expected to change nothing')
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
