@@ -162,14 +162,19 @@ class AppQuota(Resource):
         return "app quota '%s'" % self.params['name']
 
     def find(self):
+        # Bindings are read only when the task manages them: an unchanged run without ``apps``
+        # costs the lookup alone.
         quota = self.api.find_by_name(self.params['name'])
-        return self.api.with_bindings(quota) if quota else None
+        if quota and self.params.get('apps') is not None:
+            quota = self.api.with_bindings(quota)
+        return quota
 
     def view(self, obj):
         view = dict((key, obj.get(key)) for key in ('name', 'call_limits', 'time_unit', 'time_interval'))
         view['remark'] = obj.get('remark') or ''
         view['reset_time'] = normalise_reset_time(obj.get('reset_time'))
-        view['apps'] = sorted(app['name'] or app['app_id'] for app in obj.get('bound_apps') or [])
+        if 'bound_apps' in obj:
+            view['apps'] = sorted(app['name'] or app['app_id'] for app in obj['bound_apps'])
         return view
 
     def changes(self, current, desired):
@@ -200,22 +205,28 @@ class AppQuota(Resource):
         return body
 
     def create(self, desired):
+        # Bindings are planned (apps resolved, each checked to be free) before anything is
+        # written, so that a bad app never leaves a quota created without its bindings.
+        plan = self._plan_bindings(None, [], desired.get('apps') or [])
         reply = self.cloud.request('POST', '/app-quotas', body=self._body(None, desired), expect=(201,))
         # The create answer lacks remark and bound_app_num: read the quota back.
         quota = self.cloud.request('GET', self.api.quota_path(reply.data['app_quota_id'])).data
-        quota['bound_apps'] = []
-        if desired.get('apps'):
-            quota['bound_apps'] = self._sync_apps(quota, [], desired['apps'])
+        quota['bound_apps'] = self._apply_bindings(quota, [], plan)
         return quota
 
     def update(self, current, desired, changes):
         quota = dict(current)
+        plan = self._plan_bindings(current['app_quota_id'], current['bound_apps'], desired['apps']) \
+            if 'apps' in changes else None
         if any(key != 'apps' for key in changes):
             path = self.api.quota_path(current['app_quota_id'])
             quota = self.cloud.request('PUT', path, body=self._body(current, desired)).data
-            quota['bound_apps'] = current['bound_apps']
-        if 'apps' in changes:
-            quota['bound_apps'] = self._sync_apps(quota, current['bound_apps'], desired['apps'])
+            if 'bound_apps' in current:
+                quota['bound_apps'] = current['bound_apps']
+            else:
+                quota['bound_app_num'] = current.get('bound_app_num', 0)
+        if plan:
+            quota['bound_apps'] = self._apply_bindings(quota, current['bound_apps'], plan)
         return quota
 
     def delete(self, current):
@@ -225,10 +236,20 @@ class AppQuota(Resource):
     def is_conflict(self, error):
         return error.code == 'APIG.3325'  # the name exists: a concurrent run created it
 
-    def _sync_apps(self, quota, bound, wanted):
+    def _plan_bindings(self, quota_id, bound, wanted):
+        """``(apps to bind, apps to unbind)``; fails, before any write, on an unknown app or on
+        an app bound to another quota (an app can be bound to only one)."""
         add, remove = self._binding_delta(bound, wanted)
-        apps = [self.api.resolve_app(ref) for ref in add]
-        apps = [app for app in apps if not any(app['app_id'] == have['app_id'] for have in bound)]
+        apps = []
+        for app in (self.api.resolve_app(ref) for ref in add):
+            if app not in apps and not any(app['app_id'] == have['app_id'] for have in bound):
+                apps.append(app)
+        self._refuse_taken(quota_id, apps)
+        return apps, remove
+
+    def _apply_bindings(self, quota, bound, plan):
+        """Bind and unbind as planned; returns the bound apps afterwards."""
+        apps, remove = plan
         if apps:
             self._bind(quota, apps)
         for app in remove:
@@ -250,7 +271,7 @@ class AppQuota(Resource):
                 return
             except ApiError as exc:
                 if not exc.ambiguous:
-                    self._explain_bind_failure(quota, pending)
+                    self._refuse_taken(quota['app_quota_id'], pending)  # bound elsewhere meanwhile?
                     raise
                 now = self.api.bound_apps(quota['app_quota_id'])
                 pending = [app for app in pending if not any(app['app_id'] == have['app_id'] for have in now)]
@@ -259,12 +280,12 @@ class AppQuota(Resource):
                 error = exc
         raise error
 
-    def _explain_bind_failure(self, quota, apps):
-        """Turn a refused bind into a message naming the quota each app is bound to already."""
+    def _refuse_taken(self, quota_id, apps):
+        """Fail with a message naming the quota each app is bound to already, if any is."""
         taken = []
         for app in apps:
             other = self.api.bound_quota_of(app)
-            if other and other.get('app_quota_id') != quota['app_quota_id']:
+            if other and other.get('app_quota_id') != quota_id:
                 taken.append("app '%s' (%s) is bound to app quota '%s' (%s)" % (
                     app['name'], app['app_id'], other.get('name'), other.get('app_quota_id')))
         if taken:
@@ -275,14 +296,12 @@ class AppQuota(Resource):
     def predict(self, current, desired, changes):
         predicted = dict(current or {'app_quota_id': None, 'remark': ''})
         predicted.update(dict((k, v) for k, v in (changes if current else desired).items() if k != 'apps'))
-        bound = (current or {}).get('bound_apps') or []
         if 'apps' in changes:
-            add, remove = self._binding_delta(bound, desired['apps'])
-            apps = [self.api.resolve_app(ref) for ref in add]
-            self._explain_bind_failure(predicted, apps)  # a real run would fail: so does check mode
-            bound = [app for app in bound if app not in remove] + apps
-        predicted['bound_apps'] = bound
-        predicted['bound_app_num'] = len(bound)
+            bound = (current or {}).get('bound_apps') or []
+            apps, remove = self._plan_bindings(predicted['app_quota_id'], bound, desired['apps'])
+            predicted['bound_apps'] = [app for app in bound if app not in remove] + apps
+        elif current is None:
+            predicted['bound_apps'] = []
         return predicted
 
     def returned(self, obj):
@@ -293,12 +312,19 @@ class AppQuota(Resource):
 
 
 def returned_quota(obj):
-    """A quota as the modules return it: keys the API omits when empty filled in, times normalised."""
+    """A quota as the modules return it: keys the API omits when empty filled in, times normalised.
+
+    ``bound_apps`` is there when the bindings were read (or are known to be none).
+    """
     quota = dict(obj)
     quota['reset_time'] = normalise_reset_time(quota.get('reset_time'))
     quota.setdefault('remark', '')
-    quota['bound_apps'] = quota.get('bound_apps') or []
-    quota['bound_app_num'] = len(quota['bound_apps'])
+    if 'bound_apps' in quota:
+        quota['bound_app_num'] = len(quota['bound_apps'])
+    else:
+        quota['bound_app_num'] = quota.get('bound_app_num') or 0
+        if not quota['bound_app_num']:
+            quota['bound_apps'] = []
     return quota
 
 

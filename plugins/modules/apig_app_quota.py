@@ -80,8 +80,8 @@ options:
     choices: [present, absent]
     default: present
 notes:
-  - An unchanged run sends one request (the lookup) when the quota has no bound apps, and one more to read the
-    bindings when it has some, with O(project_id) given. It never sends a write.
+  - With O(project_id) given, an unchanged run sends one request (the lookup) without O(apps), and one more to read
+    the bindings with O(apps). It never sends a write.
 seealso:
   - module: apiops.provisioning.apig_app_quota_info
   - name: Credential quota API reference
@@ -169,7 +169,12 @@ app_quota:
       type: int
       sample: 2
     bound_apps:
-      description: The apps (credentials) bound to the quota.
+      description:
+        - The apps (credentials) bound to the quota.
+        - The bindings are read only when O(apps) is given (so that an unchanged run without O(apps) costs a single
+          request); otherwise this is returned only for a quota without bindings. M(apiops.provisioning.apig_app_quota_info)
+          always lists them.
+      returned: when O(apps) is given, or when the quota has no bound apps
       type: list
       elements: dict
       contains:
