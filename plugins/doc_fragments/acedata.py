@@ -14,7 +14,7 @@ class ModuleDocFragment(object):
 options:
   api_token:
     description:
-      - Ace Data Cloud platform token (it starts with C(platform-)), sent as C(Authorization: Bearer <token>).
+      - 'Ace Data Cloud platform token (it starts with C(platform-)), sent as C(Authorization: Bearer <token>).'
       - A service credential (the key used to call C(api.acedata.cloud)) is refused by the platform API.
       - If not set, the value of the E(ACEDATACLOUD_PLATFORM_TOKEN) environment variable is used.
     type: str
@@ -39,7 +39,7 @@ options:
     description:
       - How many times a request is retried after a transient failure (connection error, timeout, HTTP 429 or 5xx),
         with exponential backoff and jitter, honouring C(Retry-After).
-      - A create (POST) is never retried blindly: after an ambiguous failure the applications are listed again first.
+      - A create (POST) is never retried blindly; after an ambiguous failure the applications are listed again first.
     type: int
     default: 4
   retry_max_delay:

@@ -93,7 +93,7 @@ options:
     description:
       - How many times a request is retried after a transient failure (connection error, timeout, HTTP 429 or 5xx),
         with exponential backoff and jitter, honouring C(Retry-After).
-      - A create (POST) is never retried blindly: after an ambiguous failure the resource is read again first.
+      - A create (POST) is never retried blindly; after an ambiguous failure the resource is read again first.
     type: int
     default: 4
   retry_max_delay:

@@ -143,7 +143,7 @@ class AceData:
         An alias is read from the detail route (one request, not retried: the reference reports
         it unreliable); when that fails, the public listing is paged and matched exactly.
         """
-        if UUID_PATTERN.match(reference):
+        if UUID_PATTERN.fullmatch(reference):
             return reference.lower()
         if reference not in self._services:
             self._services[reference] = self._resolve_alias(reference)
@@ -171,7 +171,7 @@ class AceData:
 # ---------------------------------------------------------------------------------------------
 def parse_time(value):
     """An ISO 8601 date-time as an aware UTC datetime, or None when it is not one."""
-    match = ISO_PATTERN.match(value or '')
+    match = ISO_PATTERN.fullmatch(value or '')
     if not match:
         return None
     year, month, day, hour, minute, second, fraction, zone = match.groups()
@@ -266,7 +266,8 @@ class Application(Resource):
                  and (app.get('service_id') or None) == service_id]
         if not found:
             return None
-        found.sort(key=lambda app: normalise_time(app.get('created_at')) or '', reverse=True)
+        oldest = datetime.datetime.min.replace(tzinfo=datetime.timezone.utc)
+        found.sort(key=lambda app: parse_time(app.get('created_at')) or oldest, reverse=True)
         if len(found) > 1:
             self.module.warn('%d applications match the %s; managing the newest, %s (others: %s)' % (
                 len(found), self.label(), found[0].get('id'), ', '.join(app.get('id', '?') for app in found[1:])))

@@ -74,7 +74,7 @@ def validate_quota_options(params):
 
 
 def _app_reference_problem(value):
-    if APP_ID_PATTERN.match(value) or APP_NAME_PATTERN.match(value):
+    if APP_ID_PATTERN.fullmatch(value) or APP_NAME_PATTERN.fullmatch(value):
         return None
     return 'must be an app id or an app name (3 to 64 letters, digits or underscores, starting with a letter)'
 
@@ -120,7 +120,7 @@ class QuotaApi:
     def resolve_app(self, reference):
         """``{app_id, name}`` of the app given by id or exact name; a clear error when unknown."""
         queries = [{'name': reference, 'precise_search': 'name'}]
-        if APP_ID_PATTERN.match(reference):
+        if APP_ID_PATTERN.fullmatch(reference):
             queries.insert(0, {'id': reference})
         for query in queries:
             for item in self.cloud.list_all('/apps', 'apps', query=query):

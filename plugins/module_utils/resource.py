@@ -34,7 +34,7 @@ class ValidationError(ConfigError):
 # ---------------------------------------------------------------------------------------------
 def check_pattern(params, option, pattern, rule):
     value = params.get(option)
-    if value is not None and not re.match(pattern, value):
+    if value is not None and not re.fullmatch(pattern, value):  # no trailing newline slips through
         raise ValidationError('%s: %s (got %r)' % (option, rule, _preview(value)))
 
 

@@ -242,8 +242,12 @@ class Transport:
                                path=path, retryable=True)
             raise ApiError('no complete answer from %s: %s' % (self.base_url, _short(exc)), method=method,
                            path=path, retryable=idempotent, ambiguous=not idempotent)
+        except requests.exceptions.InvalidHeader:
+            # Its text quotes the header's value, which may be a credential: name nothing of it.
+            raise ApiError('a request header has an invalid value (look for a stray newline or space in the '
+                           'credentials)', method=method, path=path)
         except requests.exceptions.RequestException as exc:
-            raise ApiError('request to %s failed: %s' % (self.base_url, _short(exc)), method=method, path=path)
+            raise ApiError('request to %s failed: %s' % (self.base_url, exc.__class__.__name__), method=method, path=path)
         return self._reply(method, path, response, expect, idempotent)
 
     def _reply(self, method, path, response, expect, idempotent):

@@ -76,7 +76,7 @@ options:
     default: false
   state:
     description:
-      - Only V(present): the platform cannot delete an application.
+      - Only V(present); the platform cannot delete an application.
     type: str
     choices: [present]
     default: present

@@ -1,0 +1,577 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, apiops.provisioning contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""APIG credential quotas: option checks, normalisation, comparison, full PUT bodies, bindings."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import copy
+import json
+
+import pytest
+import requests
+from requests.structures import CaseInsensitiveDict
+from urllib3.exceptions import ReadTimeoutError
+
+from ansible_collections.apiops.provisioning.plugins.module_utils.apig import (
+    AppQuota,
+    AppQuotaInfo,
+    normalise_reset_time,
+    returned_quota,
+    validate_quota_options,
+)
+from ansible_collections.apiops.provisioning.plugins.module_utils.resource import Engine, ValidationError
+
+try:
+    from urllib.parse import parse_qsl, unquote, urlsplit
+except ImportError:  # pragma: no cover
+    from urllib import unquote  # type: ignore
+    from urlparse import parse_qsl, urlsplit  # type: ignore
+
+PREFIX = '/v2/p1/apigw/instances/inst1'
+APP_A = 'a1f0c3e5b7d94f2a8c6e4b2d0f1a3c5e'
+APP_B = 'b2f0c3e5b7d94f2a8c6e4b2d0f1a3c5e'
+APP_C = 'c3f0c3e5b7d94f2a8c6e4b2d0f1a3c5e'
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch):
+    def forbidden(*args, **kwargs):
+        raise AssertionError('a real HTTP request was attempted')
+    monkeypatch.setattr(requests.Session, 'request', forbidden)
+
+
+# ---------------------------------------------------------------------------------------------
+# Fakes
+# ---------------------------------------------------------------------------------------------
+class FakeResponse:
+    def __init__(self, status_code, body=None, headers=None):
+        self.status_code = status_code
+        self.text = '' if body is None else json.dumps(body)
+        self.headers = CaseInsensitiveDict(headers or {'X-Request-Id': 'req-fake'})
+
+
+def apig_error(status, code, msg):
+    return FakeResponse(status, {'error_code': code, 'error_msg': msg})
+
+
+class FakeApig:
+    """A tiny in-memory APIG instance behind the fake session interface."""
+
+    def __init__(self, quotas=(), apps=(), bindings=None):
+        self.quotas = dict((q['app_quota_id'], dict(q)) for q in quotas)
+        self.apps = list(apps)                    # [{'id', 'name'}]
+        self.bindings = dict(bindings or {})      # app id -> quota id
+        self.calls = []
+        self.race = None                          # a quota a concurrent run creates on our POST
+        self.faults = []                          # (method, path suffix, exception): applied, then the answer is lost
+
+    # -- the session interface ----------------------------------------------------------------
+    def request(self, method, url, data=None, headers=None, timeout=None, allow_redirects=None):
+        parts = urlsplit(url)
+        body = json.loads(data.decode('utf-8')) if data else None
+        self.calls.append((method, unquote(parts.path), dict(parse_qsl(parts.query)), body))
+        assert parts.path.startswith(PREFIX), parts.path
+        segments = parts.path[len(PREFIX):].strip('/').split('/')
+        query = dict(parse_qsl(parts.query))
+        for fault in self.faults:
+            if fault[0] == method and parts.path.endswith(fault[1]):
+                self.faults.remove(fault)
+                self.route(method, segments, query, body)
+                raise fault[2]
+        return self.route(method, segments, query, body)
+
+    def close(self):
+        pass
+
+    @property
+    def writes(self):
+        return [call for call in self.calls if call[0] != 'GET']
+
+    # -- routes --------------------------------------------------------------------------------
+    def route(self, method, seg, query, body):
+        if seg == ['app-quotas'] and method == 'GET':
+            found = [self.read(q) for q in self.quotas.values() if query.get('name', '') in q['name']]
+            return self.page('quotas', found, query)
+        if seg == ['app-quotas'] and method == 'POST':
+            if self.race:
+                self.quotas[self.race['app_quota_id']] = self.race
+                self.race = None
+            if any(q['name'] == body['name'] for q in self.quotas.values()):
+                return apig_error(400, 'APIG.3325', 'The API quota name already exists')
+            quota = dict(body, app_quota_id='q%d' % (len(self.quotas) + 1))
+            self.quotas[quota['app_quota_id']] = quota
+            answer = dict(quota)
+            answer.pop('remark', None)
+            return FakeResponse(201, answer)
+        if seg[0] == 'app-quotas' and len(seg) == 2:
+            quota = self.quotas.get(seg[1])
+            if quota is None:
+                return apig_error(404, 'APIG.3093', 'App quota %s does not exist' % seg[1])
+            if method == 'GET':
+                return FakeResponse(200, self.read(quota))
+            if method == 'PUT':
+                for key in ('remark', 'reset_time'):
+                    quota.pop(key, None)
+                quota.update(body)
+                return FakeResponse(200, self.read(quota))
+            if method == 'DELETE':
+                del self.quotas[seg[1]]
+                self.bindings = dict((a, q) for a, q in self.bindings.items() if q != seg[1])
+                return FakeResponse(204)
+        if seg[0] == 'app-quotas' and seg[2] == 'bound-apps' and method == 'GET':
+            bound = [{'app_id': a['id'], 'name': a['name']} for a in self.apps if self.bindings.get(a['id']) == seg[1]]
+            return self.page('apps', bound, query)
+        if seg[0] == 'app-quotas' and seg[2] == 'binding-apps' and method == 'POST':
+            for app_id in body['app_ids']:
+                if app_id in self.bindings:
+                    return apig_error(400, 'APIG.3475', 'The app is already bound to a quota')
+            for app_id in body['app_ids']:
+                self.bindings[app_id] = seg[1]
+            return FakeResponse(201, {'applies': [{'app_id': a, 'app_quota_id': seg[1]} for a in body['app_ids']]})
+        if seg[0] == 'app-quotas' and seg[2] == 'bound-apps' and method == 'DELETE':
+            if self.bindings.get(seg[3]) != seg[1]:
+                return apig_error(404, 'APIG.3004', 'not bound')
+            del self.bindings[seg[3]]
+            return FakeResponse(204)
+        if seg == ['apps'] and method == 'GET':
+            found = self.apps
+            if 'id' in query:
+                found = [a for a in found if a['id'] == query['id']]
+            if 'name' in query:
+                exact = query.get('precise_search') == 'name'
+                found = [a for a in found if (a['name'] == query['name'] if exact else query['name'] in a['name'])]
+            return self.page('apps', found, query)
+        if seg[0] == 'apps' and seg[2:] == ['bound-quota'] and method == 'GET':
+            quota_id = self.bindings.get(seg[1])
+            if quota_id is None:
+                return apig_error(404, 'APIG.3004', 'App %s is not bound' % seg[1])
+            return FakeResponse(200, self.read(self.quotas[quota_id]))
+        raise AssertionError('no route for %s %s' % (method, seg))
+
+    def read(self, quota):
+        """A quota as APIG reads it back: reset_time in Go's format, empty keys omitted."""
+        out = dict((k, v) for k, v in quota.items() if v not in ('', None))
+        if out.get('reset_time'):
+            out['reset_time'] = out['reset_time'] + ' +0000 +0000'
+        bound = sum(1 for q in self.bindings.values() if q == quota['app_quota_id'])
+        if bound:
+            out['bound_app_num'] = bound
+        return out
+
+    @staticmethod
+    def page(key, items, query):
+        offset, limit = int(query.get('offset', 0)), int(query.get('limit', 20))
+        chunk = items[offset:offset + limit]
+        return FakeResponse(200, {key: chunk, 'size': len(chunk), 'total': len(items)})
+
+
+class FakeModule:
+    def __init__(self, params, check_mode=False, diff=True):
+        self.params = params
+        self.check_mode = check_mode
+        self._diff = diff
+        self.warnings = []
+
+    def warn(self, msg):
+        self.warnings.append(msg)
+
+
+def quota_params(**resource):
+    values = dict(region='cn-north-4', project_id='p1', instance_id='inst1', access_key='AK1234567890',
+                  secret_key='SK-secret', security_token=None, auth_token=None, user=None, password=None,
+                  domain=None, apig_endpoint=None, iam_endpoint=None, validate_certs=True, timeout=30.0,
+                  retries=4, retry_max_delay=30.0,
+                  name='images_daily', call_limits=None, time_unit=None, time_interval=None, reset_time=None,
+                  remark=None, apps=None, purge_apps=False, state='present')
+    values.update(resource)
+    return values
+
+
+def app_quota(api=None, check_mode=False, cls=AppQuota, **resource):
+    module = FakeModule(quota_params(**resource), check_mode=check_mode)
+    quota = cls(module)
+    if api is not None:
+        sleeps = []
+        quota.cloud.apig._session = api
+        quota.cloud.apig.sleep = sleeps.append
+    return quota
+
+
+QUOTA = {'app_quota_id': 'q1', 'name': 'images_daily', 'call_limits': 1000, 'time_unit': 'DAY', 'time_interval': 1,
+         'remark': 'keep me', 'reset_time': '2026-12-01 00:00:00', 'create_time': '2026-11-23T07:27:47Z'}
+APPS = [{'id': APP_A, 'name': 'consumer_app_a'}, {'id': APP_B, 'name': 'consumer_app_b'},
+        {'id': APP_C, 'name': 'consumer_app_c'}]
+
+
+# ---------------------------------------------------------------------------------------------
+# validate_quota_options
+# ---------------------------------------------------------------------------------------------
+@pytest.mark.parametrize('option, value', [
+    ('name', '1bad'),
+    ('name', 'ab'),
+    ('name', 'a' * 256),
+    ('name', 'has space'),
+    ('name', 'dash-name'),
+    ('name', '_under'),
+    ('call_limits', 0),
+    ('call_limits', 2147483648),
+    ('call_limits', -5),
+    ('time_interval', 0),
+    ('time_interval', 2147483648),
+    ('remark', 'a <b> tag'),
+    ('remark', 'greater >'),
+    ('remark', 'x' * 256),
+    ('remark', 'bell\x07'),
+    ('reset_time', 'tomorrow'),
+    ('reset_time', '2026-02-30 00:00:00'),
+    ('reset_time', '2026-12-01T00:00:00'),
+    ('reset_time', '2026-12-01 25:00:00'),
+    ('apps', ['consumer_app_a', 'x']),
+    ('apps', ['bad app']),
+    ('apps', ['1starts_with_digit']),
+    ('apps', ['a' * 65]),
+    ('apps', ['not-an-id-not-a-name']),
+])
+def test_invalid_options_name_the_option(option, value):
+    params = dict(name='images_daily')
+    params[option] = value
+    with pytest.raises(ValidationError) as info:
+        validate_quota_options(params)
+    assert str(info.value).startswith(option)
+
+
+def test_bad_app_entry_message_names_index():
+    with pytest.raises(ValidationError) as info:
+        validate_quota_options(dict(name='images_daily', apps=['consumer_app_a', 'x']))
+    assert str(info.value).startswith('apps[1]')
+
+
+def test_purge_apps_needs_apps():
+    with pytest.raises(ValidationError) as info:
+        validate_quota_options(dict(name='images_daily', purge_apps=True, apps=None))
+    assert str(info.value).startswith('purge_apps')
+    validate_quota_options(dict(name='images_daily', purge_apps=True, apps=[]))
+
+
+@pytest.mark.parametrize('params', [
+    dict(name='images_daily'),
+    dict(name=u'每日配额'),
+    dict(name=u'配额_daily_1'),
+    dict(name='abc'),
+    dict(name='a' * 255),
+    dict(name='q_x', call_limits=1, time_interval=1),
+    dict(name='q_x', call_limits=2147483647, time_interval=2147483647, time_unit='SECOND'),
+    dict(name='q_x', remark=''),
+    dict(name='q_x', remark=u'每天 1000 次, for "images" & co.' + 'x' * 200),
+    dict(name='q_x', remark='r' * 255),
+    dict(name='q_x', reset_time='2028-02-29 23:59:59'),
+    dict(name='q_x', apps=[APP_A, 'consumer_app_b', '98df09fb-1d2c-4e3f-8a9b-0c1d2e3f4a5b', u'消费者应用']),
+    dict(name='q_x', apps=['consumer_app_b'], purge_apps=True),
+])
+def test_valid_options_accepted(params):
+    validate_quota_options(params)
+
+
+@pytest.mark.parametrize('params', [dict(name='images_daily\n'), dict(name='q_x', apps=['consumer_app_a\n'])],
+                         ids=['name', 'apps'])
+def test_trailing_newline_refused(params):
+    with pytest.raises(ValidationError):
+        validate_quota_options(params)
+
+
+# ---------------------------------------------------------------------------------------------
+# Normalisation and returned objects
+# ---------------------------------------------------------------------------------------------
+@pytest.mark.parametrize('value, expected', [
+    ('2020-09-20 00:00:00 +0000 +0000', '2020-09-20 00:00:00'),
+    ('2020-09-20 00:00:00', '2020-09-20 00:00:00'),
+    ('2020-09-20 08:30:15 +0800 CST', '2020-09-20 08:30:15'),
+    ('2020-09-20T00:00:00Z', '2020-09-20T00:00:00Z'),
+    ('', None),
+    (None, None),
+])
+def test_normalise_reset_time(value, expected):
+    assert normalise_reset_time(value) == expected
+
+
+def test_returned_quota_fills_omitted_keys_without_mutating():
+    read = {'app_quota_id': 'q1', 'name': 'n_q', 'reset_time': '2020-09-20 00:00:00 +0000 +0000'}
+    original = copy.deepcopy(read)
+    out = returned_quota(read)
+    assert read == original
+    assert out['reset_time'] == '2020-09-20 00:00:00'
+    assert out['remark'] == ''
+    # No bound_app_num from the API means none are bound: known without reading them.
+    assert out['bound_apps'] == []
+    assert out['bound_app_num'] == 0
+    assert returned_quota({'app_quota_id': 'q2'})['reset_time'] is None
+
+
+def test_returned_quota_with_unread_bindings():
+    out = returned_quota({'app_quota_id': 'q1', 'name': 'n_q', 'bound_app_num': 3})
+    assert out['bound_app_num'] == 3
+    assert 'bound_apps' not in out  # not read: never claimed to be empty
+
+
+def test_returned_quota_with_read_bindings():
+    apps = [{'app_id': APP_A, 'name': 'consumer_app_a'}]
+    out = returned_quota({'app_quota_id': 'q1', 'remark': 'kept', 'bound_app_num': 7, 'bound_apps': apps})
+    assert out['remark'] == 'kept'
+    assert out['bound_apps'] == apps
+    assert out['bound_app_num'] == 1
+
+
+# ---------------------------------------------------------------------------------------------
+# AppQuota.changes
+# ---------------------------------------------------------------------------------------------
+BOUND = [{'app_id': APP_A, 'name': 'consumer_app_a'}, {'app_id': APP_B, 'name': 'consumer_app_b'}]
+
+
+@pytest.mark.parametrize('apps, purge, changed', [
+    (['consumer_app_a', 'consumer_app_b'], False, False),
+    (['consumer_app_b', 'consumer_app_a'], True, False),
+    ([APP_A, 'consumer_app_b'], True, False),
+    ([APP_A, APP_B], True, False),
+    (['consumer_app_a', 'consumer_app_a', APP_B], True, False),
+    (['consumer_app_a'], False, False),
+    ([APP_A], False, False),
+    ([], False, False),
+    (['consumer_app_a'], True, True),
+    ([APP_B], True, True),
+    ([], True, True),
+    (['consumer_app_c'], False, True),
+    ([APP_C], False, True),
+    (['consumer_app_a', 'consumer_app_b', 'consumer_app_c'], True, True),
+])
+def test_changes_apps(apps, purge, changed):
+    res = app_quota(apps=apps, purge_apps=purge)
+    current = dict(QUOTA, bound_apps=BOUND)
+    result = res.changes(current, res.desired())
+    assert ('apps' in result) is changed
+    if changed:
+        assert result['apps'] == apps
+    assert set(result) <= {'apps'}
+
+
+@pytest.mark.parametrize('given, expected', [
+    (dict(call_limits=1000, time_unit='DAY', time_interval=1), {}),
+    (dict(reset_time='2026-12-01 00:00:00'), {}),
+    (dict(remark='keep me'), {}),
+    (dict(call_limits=2000), {'call_limits': 2000}),
+    (dict(time_unit='HOUR', remark='new'), {'time_unit': 'HOUR', 'remark': 'new'}),
+    (dict(reset_time='2027-01-01 00:00:00'), {'reset_time': '2027-01-01 00:00:00'}),
+])
+def test_changes_scalars(given, expected):
+    res = app_quota(**given)
+    # As APIG reads it: reset_time with Go's zone suffix.
+    current = dict(QUOTA, reset_time='2026-12-01 00:00:00 +0000 +0000', bound_apps=[])
+    assert res.changes(current, res.desired()) == expected
+
+
+def test_empty_remark_equals_omitted_remark():
+    res = app_quota(remark='')
+    current = dict(QUOTA, bound_apps=[])
+    del current['remark']
+    assert res.changes(current, res.desired()) == {}
+    assert res.changes(dict(QUOTA, bound_apps=[]), res.desired()) == {'remark': ''}
+
+
+# ---------------------------------------------------------------------------------------------
+# AppQuota._body: full PUT
+# ---------------------------------------------------------------------------------------------
+def test_body_keeps_current_values_not_given():
+    res = app_quota(call_limits=5000)
+    current = dict(QUOTA, reset_time='2026-12-01 00:00:00 +0000 +0000', bound_apps=BOUND, bound_app_num=2)
+    assert res._body(current, res.desired()) == {
+        'name': 'images_daily', 'call_limits': 5000, 'time_unit': 'DAY', 'time_interval': 1, 'remark': 'keep me',
+        'reset_time': '2026-12-01 00:00:00'}
+
+
+def test_body_for_create_has_only_given_values():
+    res = app_quota(call_limits=10, time_unit='DAY', time_interval=1, apps=['consumer_app_a'])
+    assert res._body(None, res.desired()) == {'name': 'images_daily', 'call_limits': 10, 'time_unit': 'DAY',
+                                              'time_interval': 1}
+
+
+def test_body_given_empty_remark_clears():
+    res = app_quota(remark='')
+    assert res._body(dict(QUOTA), res.desired())['remark'] == ''
+
+
+# ---------------------------------------------------------------------------------------------
+# Whole runs against the fake instance
+# ---------------------------------------------------------------------------------------------
+def test_check_mode_create_sends_no_write():
+    api = FakeApig(apps=APPS)
+    res = app_quota(api, check_mode=True, call_limits=10, time_unit='DAY', time_interval=1, apps=['consumer_app_a'])
+    result = Engine(res).present()
+    assert api.writes == []
+    assert api.quotas == {}
+    assert result['changed'] is True
+    quota = result['app_quota']
+    assert quota['app_quota_id'] is None
+    assert (quota['call_limits'], quota['time_unit'], quota['time_interval']) == (10, 'DAY', 1)
+    assert quota['bound_apps'] == [{'app_id': APP_A, 'name': 'consumer_app_a'}]
+    assert result['diff']['after']['apps'] == ['consumer_app_a']
+
+
+def test_create_then_unchanged():
+    api = FakeApig(apps=APPS)
+    options = dict(call_limits=10, time_unit='DAY', time_interval=1, remark='r', reset_time='2026-12-01 00:00:00',
+                   apps=['consumer_app_a', APP_B])
+    result = Engine(app_quota(api, **options)).present()
+    assert result['changed'] is True
+    posts = [c for c in api.writes if c[0] == 'POST']
+    assert posts[0][1] == PREFIX + '/app-quotas'
+    assert posts[0][3] == {'name': 'images_daily', 'call_limits': 10, 'time_unit': 'DAY', 'time_interval': 1,
+                           'remark': 'r', 'reset_time': '2026-12-01 00:00:00'}
+    assert posts[1][1] == PREFIX + '/app-quotas/q1/binding-apps'
+    assert sorted(posts[1][3]['app_ids']) == sorted([APP_A, APP_B])
+    assert result['app_quota']['remark'] == 'r'
+    assert result['app_quota']['reset_time'] == '2026-12-01 00:00:00'
+    assert sorted(a['app_id'] for a in result['app_quota']['bound_apps']) == sorted([APP_A, APP_B])
+    assert result['app_quota']['bound_app_num'] == 2
+
+    api.calls = []
+    again = Engine(app_quota(api, **options)).present()
+    assert again['changed'] is False
+    assert api.writes == []
+    assert 'diff' not in again
+    assert len(api.calls) == 2  # the lookup and the bindings
+
+
+def test_unchanged_without_apps_costs_one_request():
+    api = FakeApig(quotas=[QUOTA], apps=APPS, bindings={APP_A: 'q1'})
+    result = Engine(app_quota(api, call_limits=1000)).present()
+    assert result['changed'] is False
+    assert len(api.calls) == 1
+    assert result['app_quota']['bound_app_num'] == 1
+
+
+def test_bad_app_on_create_writes_nothing():
+    # Bindings are planned before the quota is created: an app bound elsewhere stops the run first.
+    other = dict(QUOTA, app_quota_id='q9', name='other_quota')
+    api = FakeApig(quotas=[other], apps=APPS, bindings={APP_C: 'q9'})
+    with pytest.raises(ValidationError) as info:
+        Engine(app_quota(api, call_limits=10, time_unit='DAY', time_interval=1, apps=['consumer_app_c'])).present()
+    assert "'other_quota'" in str(info.value)
+    assert api.writes == []
+
+
+def test_update_sends_full_body():
+    api = FakeApig(quotas=[QUOTA], apps=APPS, bindings={APP_A: 'q1'})
+    result = Engine(app_quota(api, call_limits=5000)).present()
+    assert result['changed'] is True
+    assert api.writes == [('PUT', PREFIX + '/app-quotas/q1', {}, {
+        'name': 'images_daily', 'call_limits': 5000, 'time_unit': 'DAY', 'time_interval': 1, 'remark': 'keep me',
+        'reset_time': '2026-12-01 00:00:00'})]
+    assert api.quotas['q1']['remark'] == 'keep me'
+    # apps not given: the bindings were not read, and are not claimed to be empty.
+    assert 'bound_apps' not in result['app_quota']
+    assert result['app_quota']['bound_app_num'] == 1
+    assert 'apps' not in result['diff']['before'] and 'apps' not in result['diff']['after']
+    assert result['diff']['before']['call_limits'] == 1000
+    assert result['diff']['after']['call_limits'] == 5000
+
+
+def test_purge_unbinds_only_unlisted():
+    api = FakeApig(quotas=[QUOTA], apps=APPS, bindings={APP_A: 'q1', APP_B: 'q1'})
+    result = Engine(app_quota(api, apps=['consumer_app_a'], purge_apps=True)).present()
+    assert result['changed'] is True
+    assert api.writes == [('DELETE', PREFIX + '/app-quotas/q1/bound-apps/' + APP_B, {}, None)]
+    assert api.bindings == {APP_A: 'q1'}
+    assert result['app_quota']['bound_apps'] == [{'app_id': APP_A, 'name': 'consumer_app_a'}]
+    assert result['diff']['before']['apps'] == ['consumer_app_a', 'consumer_app_b']
+    assert result['diff']['after']['apps'] == ['consumer_app_a']
+
+
+@pytest.mark.parametrize('check_mode', [False, True])
+def test_app_bound_elsewhere_names_both_quotas(check_mode):
+    other = dict(QUOTA, app_quota_id='q9', name='other_quota')
+    api = FakeApig(quotas=[QUOTA, other], apps=APPS, bindings={APP_C: 'q9'})
+    with pytest.raises(ValidationError) as info:
+        Engine(app_quota(api, check_mode=check_mode, apps=['consumer_app_c'])).present()
+    text = str(info.value)
+    assert "'images_daily'" in text and "'other_quota'" in text
+    assert 'consumer_app_c' in text
+    assert api.bindings == {APP_C: 'q9'}
+
+
+def test_unknown_app_fails_naming_apps():
+    api = FakeApig(quotas=[QUOTA], apps=APPS)
+    with pytest.raises(ValidationError) as info:
+        Engine(app_quota(api, apps=['ghost_app'])).present()
+    assert str(info.value).startswith('apps')
+    assert 'ghost_app' in str(info.value)
+    assert api.writes == []
+
+
+def test_fuzzy_name_filter_matched_exactly():
+    similar = dict(QUOTA, app_quota_id='q5', name='images_daily_backup')
+    api = FakeApig(quotas=[similar], apps=APPS)
+    res = app_quota(api, check_mode=True, call_limits=10, time_unit='DAY', time_interval=1)
+    result = Engine(res).present()
+    assert result['changed'] is True
+    assert result['app_quota']['app_quota_id'] is None
+
+
+def test_concurrent_create_converges():
+    api = FakeApig(apps=APPS)
+    api.race = dict(app_quota_id='q7', name='images_daily', call_limits=10, time_unit='DAY', time_interval=1)
+    result = Engine(app_quota(api, call_limits=10, time_unit='DAY', time_interval=1)).present()
+    assert result['changed'] is False
+    assert result['app_quota']['app_quota_id'] == 'q7'
+    assert [c[0] for c in api.writes] == ['POST']
+    assert len(api.quotas) == 1
+
+
+def lost_answer():
+    return requests.exceptions.ReadTimeout(ReadTimeoutError(None, '/', 'Read timed out.'))
+
+
+def test_create_with_lost_answer_is_found_not_recreated():
+    api = FakeApig(apps=APPS)
+    api.faults = [('POST', '/app-quotas', lost_answer())]
+    result = Engine(app_quota(api, call_limits=10, time_unit='DAY', time_interval=1, apps=['consumer_app_a'])).present()
+    assert result['changed'] is True
+    assert len([c for c in api.writes if c[1] == PREFIX + '/app-quotas']) == 1
+    assert len(api.quotas) == 1
+    # The bindings the lost create could not make are made afterwards.
+    assert api.bindings == {APP_A: 'q1'}
+    assert result['app_quota']['bound_apps'] == [{'app_id': APP_A, 'name': 'consumer_app_a'}]
+
+
+def test_bind_with_lost_answer_is_checked_not_repeated():
+    api = FakeApig(quotas=[QUOTA], apps=APPS)
+    api.faults = [('POST', '/binding-apps', lost_answer())]
+    result = Engine(app_quota(api, apps=['consumer_app_a', 'consumer_app_b'])).present()
+    assert result['changed'] is True
+    assert len([c for c in api.writes if c[1].endswith('/binding-apps')]) == 1
+    assert api.bindings == {APP_A: 'q1', APP_B: 'q1'}
+
+
+def test_absent_deletes_then_is_unchanged():
+    api = FakeApig(quotas=[QUOTA], apps=APPS, bindings={APP_A: 'q1'})
+    result = Engine(app_quota(api, state='absent')).absent()
+    assert result['changed'] is True
+    assert api.writes == [('DELETE', PREFIX + '/app-quotas/q1', {}, None)]
+    assert api.quotas == {}
+    again = Engine(app_quota(api, state='absent')).absent()
+    assert again['changed'] is False
+
+
+def test_info_lists_every_page_with_bindings():
+    quotas = [dict(QUOTA, app_quota_id='q%d' % i, name='quota_%03d' % i) for i in range(1, 503)]
+    api = FakeApig(quotas=quotas, apps=APPS, bindings={APP_A: 'q2'})
+    info = app_quota(api, cls=AppQuotaInfo, name=None)
+    result = info.gather()
+    assert len(result['app_quotas']) == 502
+    assert result['changed'] is False
+    assert result['app_quotas'][1]['bound_apps'] == [{'app_id': APP_A, 'name': 'consumer_app_a'}]
+    assert result['app_quotas'][0]['reset_time'] == '2026-12-01 00:00:00'
+    list_calls = [c for c in api.calls if c[1] == PREFIX + '/app-quotas']
+    assert [c[2]['offset'] for c in list_calls] == ['0', '500']
+    assert all(c[2]['limit'] == '500' for c in list_calls)
