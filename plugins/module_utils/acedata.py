@@ -199,7 +199,10 @@ def normalise_time(value):
     return text + 'Z'
 
 
-def validate_service_reference(params):
+def validate_common_options(params):
+    """Checks shared by both acedata modules: the connection and the service reference."""
+    if not (params.get('api_token') or '').strip():
+        raise ValidationError('api_token must not be empty (set it, or the ACEDATACLOUD_PLATFORM_TOKEN environment variable)')
     check_pattern(params, 'service', ALIAS_PATTERN, 'must be a service UUID or alias (letters, digits, "-", "_", ".")')
 
 
@@ -209,7 +212,7 @@ def validate_application_options(params):
         raise ValidationError('service is required when scope is Individual')
     if params.get('service') is not None and scope == 'Global':
         raise ValidationError('service is not allowed when scope is Global (a Global application covers every service)')
-    validate_service_reference(params)
+    validate_common_options(params)
     if params.get('expired_at') is not None and parse_time(params['expired_at']) is None:
         raise ValidationError('expired_at: %r is not an ISO 8601 date-time (for example 2027-01-31T00:00:00Z)'
                               % params['expired_at'])

@@ -297,6 +297,9 @@ def test_normalise_time(value, expected):
     assert normalise_time(value) == expected
 
 
+TOKEN_PARAM = 'platform-v1-unit-test-token'
+
+
 # ---------------------------------------------------------------------------------------------
 # validate_application_options
 # ---------------------------------------------------------------------------------------------
@@ -315,13 +318,20 @@ def test_normalise_time(value, expected):
 ])
 def test_invalid_application_options(params, option):
     with pytest.raises(ValidationError) as info:
-        validate_application_options(params)
+        validate_application_options(dict(params, api_token=TOKEN_PARAM))
     assert str(info.value).startswith(option)
+
+
+@pytest.mark.parametrize('token', [None, '', '   '])
+def test_empty_api_token_refused(token):
+    with pytest.raises(ValidationError) as info:
+        validate_application_options(dict(service='midjourney', api_token=token))
+    assert str(info.value).startswith('api_token')
 
 
 def test_empty_tag_message_names_index():
     with pytest.raises(ValidationError) as info:
-        validate_application_options(dict(service='midjourney', tags=['ok', '']))
+        validate_application_options(dict(service='midjourney', tags=['ok', ''], api_token=TOKEN_PARAM))
     assert str(info.value).startswith('tags[1]')
 
 
@@ -334,14 +344,14 @@ def test_empty_tag_message_names_index():
     dict(service='midjourney', expired_at='2027-01-31'),
 ])
 def test_valid_application_options(params):
-    validate_application_options(params)
+    validate_application_options(dict(params, api_token=TOKEN_PARAM))
 
 
 @pytest.mark.parametrize('params', [dict(service='midjourney\n'), dict(service='midjourney', expired_at='2027-01-31\n')],
                          ids=['service', 'expired_at'])
 def test_trailing_newline_refused(params):
     with pytest.raises(ValidationError):
-        validate_application_options(params)
+        validate_application_options(dict(params, api_token=TOKEN_PARAM))
 
 
 # ---------------------------------------------------------------------------------------------
