@@ -18,7 +18,6 @@ author:
 extends_documentation_fragment:
   - apiops.provisioning.acedata
   - apiops.provisioning.acedata.ATTRIBUTES
-  - ansible.builtin.action_common_attributes.info_module
 attributes:
   check_mode:
     support: full

@@ -19,7 +19,6 @@ author:
 extends_documentation_fragment:
   - apiops.provisioning.huaweicloud
   - apiops.provisioning.huaweicloud.ATTRIBUTES
-  - ansible.builtin.action_common_attributes.info_module
 attributes:
   check_mode:
     support: full

@@ -1,0 +1,249 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, apiops.provisioning contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Every module's EXAMPLES run as written against the emulator, and do what they say.
+
+Run with ``cd <repo> && PYTHONPATH=tests python -m pytest tests/functional/test_module_examples.py``.
+For each module in ``plugins/modules`` the EXAMPLES tasks become one play on localhost, whose
+``module_defaults`` point both action groups at an in-process emulator; the credentials come from
+environment variables (the examples read some of them with lookups, the modules fall back to the
+others). The play must succeed, and the emulator's state and request log must show what the
+examples describe.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+import requests
+import yaml
+
+from emulator import seed as S
+from emulator.core import BackgroundServer
+
+TESTS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+MODULES_DIR = os.path.join(os.path.dirname(TESTS), 'plugins', 'modules')
+QUOTAS_PATH = '/v2/%s/apigw/instances/%s/app-quotas' % (S.PROJECT_ID, S.INSTANCE_ID)
+APP_ID = dict((app['name'], app['id']) for app in S.DEFAULT_SEED['apig']['apps'])
+SERVICE_ID = dict((svc['alias'], svc['id']) for svc in S.DEFAULT_SEED['acedata']['services'])
+# The environment a user of the examples would have (the examples and the modules read these).
+CREDENTIALS_ENV = {
+    'HUAWEICLOUD_SDK_AK': S.ACCESS_KEY,
+    'HUAWEICLOUD_SDK_SK': S.SECRET_KEY,
+    'HW_PROJECT_ID': S.PROJECT_ID,
+    'HW_REGION_NAME': S.REGION,
+    'ACEDATACLOUD_PLATFORM_TOKEN': S.ACEDATA_TOKEN,
+}
+SECRETS = (S.SECRET_KEY, S.USER_PASSWORD, S.ACEDATA_TOKEN)
+
+
+def module_names():
+    return sorted(name[:-3] for name in os.listdir(MODULES_DIR)
+                  if name.endswith('.py') and not name.startswith('_'))
+
+
+def examples_of(module):
+    """The EXAMPLES string of a module, read without importing it."""
+    with open(os.path.join(MODULES_DIR, module + '.py'), encoding='utf-8') as handle:
+        tree = ast.parse(handle.read())
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(getattr(t, 'id', None) == 'EXAMPLES' for t in node.targets):
+            return ast.literal_eval(node.value)
+    raise AssertionError('%s has no EXAMPLES' % module)
+
+
+def ansible_playbook():
+    """ansible-playbook of the Python running the tests (its venv has requests), else PATH's."""
+    here = os.path.join(os.path.dirname(sys.executable), 'ansible-playbook')
+    return here if os.access(here, os.X_OK) else shutil.which('ansible-playbook')
+
+
+@pytest.fixture(name='emulator', scope='module')
+def emulator_fixture():
+    with BackgroundServer() as server:
+        yield server
+
+
+class Emu:
+    """The emulator's control API."""
+
+    def __init__(self, url):
+        self.url = url
+
+    def call(self, method, name, body=None, **query):
+        reply = requests.request(method, '%s/_emulator/%s' % (self.url, name), json=body, params=query, timeout=30)
+        reply.raise_for_status()
+        return reply.json() if reply.content else None
+
+    def reset(self):
+        self.call('POST', 'reset')
+
+    def seed(self, document):
+        self.call('POST', 'seed', document)
+
+    def state(self):
+        return self.call('GET', 'state')
+
+    def requests(self, api=None):
+        return self.call('GET', 'requests', **({'api': api} if api else {}))['requests']
+
+
+@pytest.fixture(name='emu')
+def emu_fixture(emulator):
+    control = Emu(emulator.url)
+    control.reset()
+    return control
+
+
+def run_examples(module, url, tmp_path):
+    """Run the module's EXAMPLES as one play against the emulator; returns its output (it must succeed)."""
+    binary = ansible_playbook()
+    if not binary:
+        pytest.skip('ansible-playbook is not installed')
+    tasks = yaml.safe_load(examples_of(module))
+    assert isinstance(tasks, list) and tasks, '%s: EXAMPLES is not a list of tasks' % module
+    play = [{
+        'name': 'EXAMPLES of %s' % module,
+        'hosts': 'localhost',
+        'connection': 'local',
+        'gather_facts': False,
+        'vars': {'ansible_python_interpreter': sys.executable},
+        'module_defaults': {
+            'group/apiops.provisioning.huaweicloud': {'apig_endpoint': url, 'iam_endpoint': url},
+            'group/apiops.provisioning.acedata': {'api_url': url},
+        },
+        'tasks': tasks,
+    }]
+    playbook = tmp_path / ('%s.yml' % module)
+    playbook.write_text(yaml.safe_dump(play, sort_keys=False), encoding='utf-8')
+    env = dict((key, value) for key, value in os.environ.items()
+               if not key.startswith(('HW_', 'HUAWEICLOUD_', 'ACEDATACLOUD_')))
+    env.update(CREDENTIALS_ENV)
+    env.update(ANSIBLE_NOCOLOR='1', ANSIBLE_FORCE_COLOR='0', ANSIBLE_RETRY_FILES_ENABLED='0',
+               ANSIBLE_LOCALHOST_WARNING='0', ANSIBLE_INVENTORY_UNPARSED_WARNING='0')
+    process = subprocess.run([binary, '-i', 'localhost,', str(playbook)], cwd=str(tmp_path), env=env,
+                             capture_output=True, text=True, timeout=600, check=False)
+    output = process.stdout + process.stderr
+    assert process.returncode == 0, '%s: the EXAMPLES play failed:\n%s' % (module, output)
+    assert 'failed=0' in output, output
+    for secret in SECRETS:
+        assert secret not in output, '%s: a secret appears in the output' % module
+    return output
+
+
+def recap(output):
+    """``{'ok': N, 'changed': N, ...}`` of the PLAY RECAP line of localhost."""
+    line = [text for text in output.splitlines() if text.startswith('localhost') and 'ok=' in text][-1]
+    return dict((key, int(value)) for key, value in (item.split('=') for item in line.split(':', 1)[1].split()))
+
+
+# -- what each module's examples must leave behind ---------------------------------------------------
+
+def _apig_app_quota(emu, url, tmp_path):
+    output = run_examples('apig_app_quota', url, tmp_path)
+    assert recap(output)['changed'] == 4, output  # each example changes something
+    writes = [entry for entry in emu.requests('apig') if entry['method'] != 'GET']
+    # create, bind the two apps, unbind consumer_app_b (purge), raise the limit, delete
+    assert [w['method'] for w in writes] == ['POST', 'POST', 'DELETE', 'PUT', 'DELETE'], writes
+    assert writes[0]['path'] == QUOTAS_PATH
+    assert writes[0]['body'] == {'name': 'images_daily', 'call_limits': 1000, 'time_unit': 'DAY', 'time_interval': 1,
+                                 'remark': 'Consumers of the image API'}
+    quota_id = writes[1]['path'].split('/')[-2]
+    assert writes[1]['path'] == '%s/%s/binding-apps' % (QUOTAS_PATH, quota_id)
+    assert sorted(writes[1]['body']['app_ids']) == sorted([APP_ID['consumer_app_a'], APP_ID['consumer_app_b']])
+    assert writes[2]['path'] == '%s/%s/bound-apps/%s' % (QUOTAS_PATH, quota_id, APP_ID['consumer_app_b'])
+    assert writes[3]['path'] == '%s/%s' % (QUOTAS_PATH, quota_id)
+    # The update keeps what the task did not give.
+    assert writes[3]['body'] == {'name': 'images_daily', 'call_limits': 5000, 'time_unit': 'DAY', 'time_interval': 1,
+                                 'remark': 'Consumers of the image API'}
+    assert writes[4]['path'] == '%s/%s' % (QUOTAS_PATH, quota_id)
+    assert all(w['status'] in (200, 201, 204) for w in writes), writes
+    state = emu.state()['apig']
+    assert [q for q in state['quotas'] if q['name'] == 'images_daily'] == []  # deleted by the last example
+    assert state['bindings'] == []  # its bindings went with it
+
+
+def _apig_app_quota_info(emu, url, tmp_path):
+    quota_id = 'c900c5612dbe451bb43cbcc49cfaf2f3'
+    emu.seed({'apig': {
+        'quotas': [{'app_quota_id': quota_id, 'name': 'images_daily', 'call_limits': 1000, 'time_unit': 'DAY',
+                    'time_interval': 1},
+                   {'name': 'images_daily_burst', 'call_limits': 50, 'time_unit': 'MINUTE', 'time_interval': 1}],
+        'bindings': [{'app_id': APP_ID['consumer_app_a'], 'app_quota_id': quota_id},
+                     {'app_id': APP_ID['consumer_app_b'], 'app_quota_id': quota_id}]}})
+    before = emu.state()['apig']
+    output = run_examples('apig_app_quota_info', url, tmp_path)
+    assert recap(output)['changed'] == 0, output
+    # The debug example shows each quota with the names of its apps.
+    assert 'images_daily: consumer_app_a, consumer_app_b' in output, output
+    assert 'images_daily_burst: ' in output, output
+    log = emu.requests('apig')
+    assert [entry for entry in log if entry['method'] != 'GET'] == []
+    lists = [entry for entry in log if entry['path'] == QUOTAS_PATH]
+    assert len(lists) == 2, log  # one per info example
+    assert 'name=images_daily' in lists[1]['query']
+    assert emu.state()['apig'] == before
+
+
+def _acedata_application(emu, url, tmp_path):
+    output = run_examples('acedata_application', url, tmp_path)
+    assert recap(output)['changed'] == 3, output
+    apps = [app for app in emu.state()['acedata']['applications'] if app['user_id'] == S.ACEDATA_USER_ID]
+    by_kind = dict(((app['service_id'], app['type'], app['scope']), app) for app in apps)
+    assert len(apps) == 3, apps
+    usage = by_kind[(SERVICE_ID['midjourney'], 'Usage', 'Individual')]
+    period = by_kind[(SERVICE_ID['midjourney'], 'Period', 'Individual')]
+    assert by_kind[(None, 'Usage', 'Global')]
+    assert usage['allow_consume_global'] is True
+    assert period['allow_consume_global'] is False
+    assert period['tags'] == ['team-images']
+    assert period['metadata'] == {'cost_center': 'cc-1042'}
+    log = emu.requests('acedata')
+    assert all(entry['auth'] == 'bearer' for entry in log), log
+
+
+def _acedata_application_info(emu, url, tmp_path):
+    emu.seed({'acedata': {'applications': [
+        {'service_id': SERVICE_ID['midjourney'], 'type': 'Usage', 'scope': 'Individual'},
+        {'service_id': SERVICE_ID['suno'], 'type': 'Usage', 'scope': 'Individual'}]}})
+    before = emu.state()['acedata']['applications']
+    output = run_examples('acedata_application_info', url, tmp_path)
+    assert recap(output)['changed'] == 0, output
+    log = emu.requests('acedata')
+    assert log and all(entry['method'] == 'GET' for entry in log), log
+    assert emu.state()['acedata']['applications'] == before
+
+
+CHECKS = {
+    'apig_app_quota': _apig_app_quota,
+    'apig_app_quota_info': _apig_app_quota_info,
+    'acedata_application': _acedata_application,
+    'acedata_application_info': _acedata_application_info,
+}
+
+
+def test_every_module_is_covered():
+    assert sorted(CHECKS) == module_names()
+
+
+@pytest.mark.parametrize('module', module_names())
+def test_examples_run_against_the_emulator(module, emu, emulator, tmp_path):
+    if module not in CHECKS:
+        pytest.fail('no check of what the EXAMPLES of %s leave behind: add one to CHECKS' % module)
+    CHECKS[module](emu, emulator.url, tmp_path)
+
+
+def test_examples_are_valid_yaml_tasks():
+    for module in module_names():
+        tasks = yaml.safe_load(examples_of(module))
+        assert isinstance(tasks, list), module
+        for task in tasks:
+            assert task.get('name'), '%s: an example task has no name' % module
+            assert any(key.startswith(('apiops.provisioning.', 'ansible.builtin.')) for key in task), \
+                '%s: %s does not use an FQCN' % (module, json.dumps(task))
