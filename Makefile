@@ -1,0 +1,58 @@
+# apiops.provisioning: build and test entry points. `make help` lists them.
+# Everything runs from the project venv in .venv/ (made by `make venv` from a real Python 3.11).
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# The interpreter the venv is made from: pyenv's real Python 3.11 when there is one (not a pyenv
+# shim: the shims python3.8 ... python3.13 exit 127), else python3. Override: make BOOTSTRAP_PYTHON=...
+BOOTSTRAP_PYTHON ?= $(firstword $(wildcard /root/.pyenv/versions/3.11.7/bin/python $(HOME)/.pyenv/versions/3.11.*/bin/python) python3)
+
+VENV := .venv
+VENV_PYTHON := $(VENV)/bin/python
+REQUIREMENTS := requirements.txt tests/requirements-test.txt
+RUNNER := $(VENV_PYTHON) tests/utils/run_tests.py
+EMULATOR_PORT ?= 0
+
+.PHONY: help venv test sanity units functional integration lint emulator build clean distclean demo bench
+
+help:
+	@echo 'make venv         create or update .venv/ (reinstalls only when a requirements file changed)'
+	@echo 'make test         all stages: sanity, units, functional, integration, lint; ends with "N passed, N failed"'
+	@echo 'make sanity       ansible-test sanity only'
+	@echo 'make units        unit tests (tests/unit) only'
+	@echo 'make functional   functional tests (tests/functional) only'
+	@echo 'make integration  integration targets against the emulator only'
+	@echo 'make lint         the lint stages only (ansible-lint, docs, changelog; each off until its tool is pinned)'
+	@echo 'make emulator     the API emulator in the foreground (EMULATOR_PORT=0 picks a free port)'
+	@echo 'make build        build the collection artifact into dist/'
+	@echo 'make clean        remove .build/, tests/output/ and dist/ (make distclean: .venv/ too)'
+
+venv:
+	@$(BOOTSTRAP_PYTHON) tests/utils/make_venv.py --venv $(VENV) $(REQUIREMENTS)
+
+test: venv
+	@$(RUNNER)
+
+sanity units functional integration: venv
+	@$(RUNNER) $@
+
+lint: venv
+	@$(RUNNER) ansible-lint docs-lint changelog-lint
+
+emulator: venv
+	@PYTHONPATH=tests exec $(VENV_PYTHON) -m emulator --port $(EMULATOR_PORT)
+
+build: venv
+	@mkdir -p dist
+	$(VENV)/bin/ansible-galaxy collection build --force --output-path dist .
+
+clean:
+	rm -rf .build tests/output dist
+
+distclean: clean
+	rm -rf $(VENV)
+
+demo bench:
+	@echo 'make $@: not yet implemented'
+	@exit 1

@@ -1,0 +1,109 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, apiops.provisioning contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""``make venv``: create or update the project's virtual environment, idempotently.
+
+    python tests/utils/make_venv.py --venv .venv requirements.txt tests/requirements-test.txt
+
+Run it with the interpreter the venv is to be made from. The venv records, in a stamp file, a hash
+of the requirements files and of that interpreter's version; when both still match, nothing is
+installed again. A venv made from another Python version, or one whose interpreter no longer runs,
+is made anew.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import sys
+import venv
+
+STAMP = '.apiops-requirements.sha256'
+# pip's notes on this machine's extra local package indexes, which hold only some packages.
+NOISE = re.compile(r"^WARNING: Location 'file:///.*' is ignored: it is neither a file nor a directory\.$")
+# Bump to force every existing venv to reinstall (for example after changing the pip options below).
+STAMP_VERSION = '1'
+
+
+def requirements_hash(paths):
+    """Hash of the requirements files, the interpreter version and STAMP_VERSION."""
+    digest = hashlib.sha256()
+    digest.update(('%s|%s\n' % (STAMP_VERSION, sys.version)).encode())
+    for path in paths:
+        digest.update(path.encode() + b'\0')
+        with open(path, 'rb') as handle:
+            digest.update(handle.read())
+        digest.update(b'\0')
+    return digest.hexdigest()
+
+
+def venv_python(path):
+    """The interpreter of the venv at ``path``."""
+    return os.path.join(path, 'bin', 'python')
+
+
+def venv_is_usable(path):
+    """True when the venv exists and its interpreter runs and is this interpreter's version."""
+    python = venv_python(path)
+    if not os.path.exists(python):
+        return False
+    try:
+        output = subprocess.run([python, '-c', 'import sys; print(sys.version)'], check=True,
+                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, timeout=60).stdout
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return output.decode().strip() == sys.version.strip()
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--venv', default='.venv', help='where the venv lives')
+    parser.add_argument('requirements', nargs='+', help='requirements files to install')
+    args = parser.parse_args(argv)
+
+    wanted = requirements_hash(args.requirements)
+    stamp = os.path.join(args.venv, STAMP)
+
+    if venv_is_usable(args.venv):
+        try:
+            with open(stamp, encoding='utf-8') as handle:
+                if handle.read().strip() == wanted:
+                    print('venv %s is up to date (Python %s)' % (args.venv, sys.version.split()[0]))
+                    return 0
+        except OSError:
+            pass
+    else:
+        if os.path.lexists(args.venv):
+            print('venv %s is unusable or made from another Python: making it anew' % args.venv)
+            shutil.rmtree(args.venv)
+        print('creating venv %s from %s (Python %s)' % (args.venv, sys.executable, sys.version.split()[0]))
+        venv.EnvBuilder(with_pip=True, symlinks=True, clear=True).create(args.venv)
+
+    if os.path.exists(stamp):
+        os.remove(stamp)
+    command = [venv_python(args.venv), '-m', 'pip', 'install', '--disable-pip-version-check',
+               '--no-input', '--quiet']
+    for path in args.requirements:
+        command += ['-r', path]
+    print('installing: %s' % ' '.join(args.requirements), flush=True)
+    with subprocess.Popen(command, stdin=subprocess.DEVNULL, stderr=subprocess.PIPE) as proc:
+        for raw in proc.stderr:
+            line = raw.decode('utf-8', errors='replace')
+            if not NOISE.match(line.rstrip('\n')):
+                sys.stderr.write(line)
+        returncode = proc.wait()
+    if returncode:
+        print('pip install failed (exit code %d)' % returncode, file=sys.stderr)
+        return returncode
+    with open(stamp, 'w', encoding='utf-8') as handle:
+        handle.write(wanted + '\n')
+    print('venv %s is ready' % args.venv)
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

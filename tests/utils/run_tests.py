@@ -1,0 +1,707 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, apiops.provisioning contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""``make test``: stage the collection, run every test stage, print one summary line.
+
+    .venv/bin/python tests/utils/run_tests.py [STAGE ...]     # no STAGE: all of them, in order
+    .venv/bin/python tests/utils/run_tests.py --list
+
+Run it with the project venv's interpreter (``make venv`` makes it). Stages, in this order:
+
+  sanity          ansible-test sanity --venv (offline get-pip shim); one test per sanity test
+  units           ansible-test units --local on tests/unit; pytest's junit counts
+  functional      pytest tests/functional (PYTHONPATH=tests); pytest's junit counts
+  integration     the emulator in its own process, ansible-test integration --local; one test
+                  per target
+  ansible-lint    } lint stages: each runs once its configuration exists and its tool is
+  docs-lint       } installed in the venv (pin it in tests/requirements-test.txt); until then
+  changelog-lint  } it is shown as "off" and counts nothing
+
+Every stage runs even when an earlier one failed. The output ends with a table and the line
+``N passed, N failed`` (``, N skipped`` when something was skipped). The exit code is non-zero when
+a test failed or a stage could not run. Each stage's output is also kept in ``.build/logs/``.
+
+ansible-test needs the collection in a real ``.../ansible_collections/apiops/provisioning``
+folder, so the files git knows (tracked, and untracked but not ignored) are copied to
+``.build/collections/ansible_collections/apiops/provisioning`` on every run; files that are gone
+from the repository are removed from the copy. That copy gets its own (empty) git repository:
+``.build`` lies inside this repository's work tree, and without it ansible-test would take this
+repository's git for the copy's and, ``.build`` being ignored, find no files at all.
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+import xml.etree.ElementTree as ET
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BUILD = os.path.join(ROOT, '.build')
+COLLECTIONS = os.path.join(BUILD, 'collections')
+STAGE = os.path.join(COLLECTIONS, 'ansible_collections', 'apiops', 'provisioning')
+LOGS = os.path.join(BUILD, 'logs')
+SHIM = os.path.join(ROOT, 'tests', 'utils', 'get_pip_offline.py')
+
+PYTHON_VERSION = '%d.%d' % sys.version_info[:2]
+VENV_BIN = os.path.dirname(os.path.abspath(sys.executable))
+
+# Never copied into the staged collection, whatever git says.
+STAGE_EXCLUDED_PREFIXES = ('.git/', '.build/', '.venv', 'tests/output/', 'dist/')
+# Kept in the staged collection between runs: ansible-test's output and the copy's own git.
+STAGE_PRESERVED = ('.git', 'tests/output')
+
+# Console noise left out of the echo (still in .build/logs/): pip's notes on this machine's extra
+# local package indexes, which hold only some packages.
+NOISE = re.compile(r"^WARNING: Location 'file:///.*' is ignored: it is neither a file nor a directory\.$")
+
+# Per-stage time limits, in seconds (CI allows 90 minutes for everything).
+TIMEOUTS = {
+    'sanity': 30 * 60,
+    'units': 10 * 60,
+    'functional': 15 * 60,
+    'integration': 25 * 60,
+    'ansible-lint': 10 * 60,
+    'docs-lint': 10 * 60,
+    'changelog-lint': 5 * 60,
+}
+
+# Variables written to tests/integration/integration_config.yml (seed names from tests/emulator/seed.py).
+INTEGRATION_VARS = (
+    ('apig_region', 'REGION'),
+    ('apig_project_id', 'PROJECT_ID'),
+    ('apig_instance_id', 'INSTANCE_ID'),
+    ('apig_access_key', 'ACCESS_KEY'),
+    ('apig_secret_key', 'SECRET_KEY'),
+    ('apig_user', 'USER_NAME'),
+    ('apig_password', 'USER_PASSWORD'),
+    ('apig_domain', 'DOMAIN_NAME'),
+    ('acedata_api_token', 'ACEDATA_TOKEN'),
+)
+
+
+class StageError(Exception):
+    """A stage could not run (as opposed to a test that ran and failed)."""
+
+
+class Result:
+    """What one stage counted."""
+
+    def __init__(self, name):
+        self.name = name
+        self.passed = 0
+        self.failed = 0
+        self.skipped = 0
+        self.status = 'ok'
+        self.note = ''
+        self.seconds = 0.0
+        self.failures = []
+
+    def fail(self, what):
+        self.failed += 1
+        self.failures.append(what)
+
+    def error(self, message):
+        """The stage could not run, or its outcome could not be read: one failure."""
+        self.status = 'error'
+        self.fail('%s: %s' % (self.name, message))
+        self.note = message
+
+
+# -- helpers -------------------------------------------------------------------------------------
+
+
+def say(message=''):
+    sys.stdout.write(message + '\n')
+    sys.stdout.flush()
+
+
+def banner(title):
+    say('')
+    say('=' * 100)
+    say('== %s' % title)
+    say('=' * 100)
+
+
+def base_env():
+    """The environment for every tool: the venv first on PATH, no inherited PYTHONPATH or git overrides."""
+    env = dict(os.environ)
+    for name in ('PYTHONPATH', 'PYTHONHOME', 'GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'ANSIBLE_COLLECTIONS_PATH',
+                 'ANSIBLE_COLLECTIONS_PATHS', 'ANSIBLE_CONFIG'):
+        env.pop(name, None)
+    env['PATH'] = VENV_BIN + os.pathsep + env.get('PATH', '')
+    env['VIRTUAL_ENV'] = os.path.dirname(VENV_BIN)
+    env['PYTHONUNBUFFERED'] = '1'
+    return env
+
+
+def run(command, log_name, cwd=STAGE, env=None, timeout=None, echo=True):
+    """Run ``command``, streaming its output to the console and to ``.build/logs/<log_name>``.
+
+    Returns ``(exit code, output)``; the exit code is None when the time limit ran out.
+    """
+    os.makedirs(LOGS, exist_ok=True)
+    log_path = os.path.join(LOGS, log_name)
+    say('$ %s' % ' '.join(command))
+    chunks = []
+    with open(log_path, 'w', encoding='utf-8', errors='replace') as log:
+        try:
+            proc = subprocess.Popen(command, cwd=cwd, env=env or base_env(), stdin=subprocess.DEVNULL,
+                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+        except OSError as ex:
+            raise StageError('cannot run %s: %s' % (command[0], ex)) from ex
+
+        def pump():
+            for raw in iter(proc.stdout.readline, b''):
+                line = raw.decode('utf-8', errors='replace')
+                chunks.append(line)
+                log.write(line)
+                if echo and not NOISE.match(line.rstrip('\n')):
+                    sys.stdout.write(line)
+                    sys.stdout.flush()
+
+        reader = threading.Thread(target=pump, daemon=True)
+        reader.start()
+        try:
+            code = proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            say('!! time limit of %d s reached: stopping %s (process group %d)' % (timeout, command[0], proc.pid))
+            stop_group(proc)
+            code = None
+        reader.join(timeout=30)
+        proc.stdout.close()
+    return code, ''.join(chunks)
+
+
+def stop_group(proc, grace=10):
+    """Stop a process started with start_new_session=True, and its children."""
+    if proc.poll() is not None:
+        return
+    for sig, wait in ((signal.SIGTERM, grace), (signal.SIGKILL, 5)):
+        try:
+            os.killpg(proc.pid, sig)
+        except (ProcessLookupError, PermissionError):
+            return
+        try:
+            proc.wait(timeout=wait)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
+def tool(name):
+    """Path of a command installed in the venv, or None."""
+    path = os.path.join(VENV_BIN, name)
+    return path if os.path.exists(path) else None
+
+
+def need_tool(name):
+    path = tool(name)
+    if not path:
+        raise StageError('%s is not installed in %s (run `make venv`)' % (name, os.path.dirname(VENV_BIN)))
+    return path
+
+
+def output_dir(*parts):
+    return os.path.join(STAGE, 'tests', 'output', *parts)
+
+
+def clear_results():
+    """Forget the previous stage's results (junit files, bot and data json)."""
+    for name in ('junit', 'bot', 'data'):
+        shutil.rmtree(output_dir(name), ignore_errors=True)
+
+
+def keep_results(stage):
+    """Copy the stage's junit files to .build/junit/<stage>/ (the next stage clears tests/output/junit)."""
+    target = os.path.join(BUILD, 'junit', stage)
+    shutil.rmtree(target, ignore_errors=True)
+    if os.path.isdir(output_dir('junit')):
+        shutil.copytree(output_dir('junit'), target)
+
+
+def parse_junit_cases(paths):
+    """Yield ``(name, outcome)`` for every <testcase> in the junit files; outcome is passed/failed/skipped."""
+    for path in paths:
+        try:
+            tree = ET.parse(path)
+        except (ET.ParseError, OSError) as ex:
+            raise StageError('cannot read %s: %s' % (path, ex)) from ex
+        for case in tree.iter('testcase'):
+            name = case.get('name') or '?'
+            if case.get('classname'):
+                name = '%s::%s' % (case.get('classname'), name)
+            tags = {child.tag for child in case}
+            if tags & {'failure', 'error'}:
+                yield name, 'failed'
+            elif 'skipped' in tags:
+                yield name, 'skipped'
+            else:
+                yield name, 'passed'
+
+
+def count_pytest_junit(result, paths):
+    """Add pytest's counts from its junit files: passed = tests - failures - errors - skipped."""
+    for path in paths:
+        try:
+            root = ET.parse(path).getroot()
+        except (ET.ParseError, OSError) as ex:
+            raise StageError('cannot read %s: %s' % (path, ex)) from ex
+        suites = [root] if root.tag == 'testsuite' else list(root.iter('testsuite'))
+        for suite in suites:
+            tests, failures, errors, skipped = (int(suite.get(key, 0) or 0) for key in ('tests', 'failures', 'errors', 'skipped'))
+            result.passed += tests - failures - errors - skipped
+            result.skipped += skipped
+            result.failed += failures + errors
+        for name, outcome in parse_junit_cases([path]):
+            if outcome == 'failed':
+                result.failures.append(name)
+
+
+# -- staging -------------------------------------------------------------------------------------
+
+
+def repository_files():
+    """Relative paths of the files git tracks plus the untracked ones it does not ignore."""
+    try:
+        output = subprocess.run(['git', 'ls-files', '-z', '--cached', '--others', '--exclude-standard'], cwd=ROOT,
+                                env=base_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=True).stdout
+        paths = [p for p in output.decode('utf-8', 'surrogateescape').split('\0') if p]
+    except (OSError, subprocess.CalledProcessError):
+        say('!! git ls-files failed: copying every file of the tree instead')
+        paths = []
+        for dirpath, dirnames, filenames in os.walk(ROOT):
+            rel_dir = os.path.relpath(dirpath, ROOT)
+            dirnames[:] = [d for d in dirnames if d not in ('__pycache__', '.pytest_cache', '.hypothesis')]
+            for filename in filenames:
+                paths.append(os.path.normpath(os.path.join(rel_dir, filename)))
+    return sorted({p for p in paths if not p.startswith(STAGE_EXCLUDED_PREFIXES) and os.path.lexists(os.path.join(ROOT, p))})
+
+
+def same_file(src, dst):
+    try:
+        a, b = os.lstat(src), os.lstat(dst)
+    except OSError:
+        return False
+    if os.path.islink(src) or os.path.islink(dst):
+        return os.path.islink(src) and os.path.islink(dst) and os.readlink(src) == os.readlink(dst)
+    return a.st_size == b.st_size and a.st_mtime_ns == b.st_mtime_ns and a.st_mode == b.st_mode
+
+
+def preserved(rel):
+    return any(rel == keep or rel.startswith(keep + '/') for keep in STAGE_PRESERVED)
+
+
+def stage_collection():
+    """Refresh the staged copy of the collection; return how many files it holds."""
+    files = repository_files()
+    wanted = set(files)
+    os.makedirs(STAGE, exist_ok=True)
+    copied = removed = 0
+    for rel in files:
+        src, dst = os.path.join(ROOT, rel), os.path.join(STAGE, rel)
+        if same_file(src, dst):
+            continue
+        if os.path.isdir(dst) and not os.path.islink(dst):
+            shutil.rmtree(dst)
+        elif os.path.lexists(dst):
+            os.remove(dst)
+        os.makedirs(os.path.dirname(dst), exist_ok=True)
+        if os.path.islink(src):
+            os.symlink(os.readlink(src), dst)
+        else:
+            shutil.copy2(src, dst)
+        copied += 1
+    for dirpath, dirnames, filenames in os.walk(STAGE, topdown=True):
+        rel_dir = os.path.relpath(dirpath, STAGE)
+        rel_dir = '' if rel_dir == '.' else rel_dir + '/'
+        dirnames[:] = [d for d in dirnames if not preserved(rel_dir + d)]
+        for name in filenames + [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]:
+            rel = rel_dir + name
+            if rel not in wanted and not preserved(rel):
+                os.remove(os.path.join(dirpath, name))
+                removed += 1
+    for dirpath, dirnames, filenames in os.walk(STAGE, topdown=False):
+        rel = os.path.relpath(dirpath, STAGE)
+        if rel != '.' and not preserved(rel) and not os.listdir(dirpath):
+            os.rmdir(dirpath)
+    if not os.path.isdir(os.path.join(STAGE, '.git')):
+        subprocess.run(['git', '-c', 'init.defaultBranch=main', 'init', '-q', STAGE], env=base_env(), check=True)
+    say('staged %d files in %s (%d copied, %d removed)' % (len(files), os.path.relpath(STAGE, ROOT), copied, removed))
+    return len(files)
+
+
+# -- stages --------------------------------------------------------------------------------------
+
+
+def ansible_test_version_dir():
+    """The installed ansible_test package directory."""
+    code = 'import ansible_test, os; print(os.path.dirname(ansible_test.__file__))'
+    output = subprocess.run([sys.executable, '-c', code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False,
+                            env=base_env())
+    if output.returncode:
+        raise StageError('ansible_test is not importable: %s' % output.stderr.decode(errors='replace').strip())
+    return output.stdout.decode().strip()
+
+
+def install_get_pip_shim():
+    """Put the offline get-pip shim where ansible-test looks for its cached get-pip script."""
+    requirements = os.path.join(ansible_test_version_dir(), '_internal', 'python_requirements.py')
+    with open(requirements, encoding='utf-8') as handle:
+        match = re.search(r"""\bpip\s*=\s*['"]([0-9][0-9.]*)['"]""", handle.read())
+    if not match:
+        raise StageError('cannot find the pip version ansible-test wants in %s' % requirements)
+    version = match.group(1)
+    cache = os.path.join(os.path.expanduser('~'), '.ansible', 'test', 'cache')
+    target = os.path.join(cache, 'get_pip_%s.py' % version.replace('.', '_'))
+    with open(SHIM, encoding='utf-8') as handle:
+        shim = handle.read()
+    current = None
+    if os.path.exists(target):
+        with open(target, encoding='utf-8', errors='replace') as handle:
+            current = handle.read()
+        if current == shim:
+            return target
+        if 'apiops.provisioning offline get-pip shim' not in current:
+            say('using the existing get-pip script %s (not ours)' % target)
+            return target
+    os.makedirs(cache, exist_ok=True)
+    with open(target + '.tmp', 'w', encoding='utf-8') as handle:
+        handle.write(shim)
+    os.replace(target + '.tmp', target)
+    say('installed the offline get-pip shim for pip %s: %s' % (version, target))
+    return target
+
+
+def check_interpreter():
+    """The first python3.X on PATH must be a working interpreter (pyenv shims exit 127)."""
+    name = 'python%s' % PYTHON_VERSION
+    found = shutil.which(name, path=base_env()['PATH'])
+    if not found:
+        raise StageError('%s is not on PATH' % name)
+    probe = subprocess.run([found, '-c', 'import sys; print(sys.version)'], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           check=False, env=base_env())
+    if probe.returncode:
+        raise StageError('%s (%s) does not run (exit code %d)' % (name, found, probe.returncode))
+
+
+def sanity_tests():
+    """Names of the sanity tests ansible-test would run here."""
+    command = [need_tool('ansible-test'), 'sanity', '--list-tests', '--python', PYTHON_VERSION, '--color', 'no']
+    proc = subprocess.run(command, cwd=STAGE, env=base_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          stdin=subprocess.DEVNULL, check=False, timeout=300)
+    if proc.returncode:
+        raise StageError('ansible-test sanity --list-tests failed: %s' % proc.stderr.decode(errors='replace').strip()[-2000:])
+    return [line.strip() for line in proc.stdout.decode().splitlines() if line.strip()]
+
+
+def stage_sanity(result):
+    """One test per sanity test: its junit result; a test that never finished counts as failed."""
+    install_get_pip_shim()
+    check_interpreter()
+    if glob.glob(os.path.join(STAGE, 'tests', 'sanity', 'ignore-*.txt')):
+        result.fail('sanity: tests/sanity/ignore-*.txt exists; this project keeps zero ignore entries')
+    expected = sanity_tests()
+    clear_results()
+    command = [need_tool('ansible-test'), 'sanity', '--venv', '--python', PYTHON_VERSION, '--junit', '--color', 'no']
+    code, output = run(command, 'sanity.log', timeout=TIMEOUTS['sanity'])
+    keep_results('sanity')
+    outcomes = {}
+    for name, outcome in parse_junit_cases(sorted(glob.glob(output_dir('junit', '*.xml')))):
+        # "sanity::compile-python-3.11" -> "compile"
+        name = re.sub(r'-(python-)?\d+\.\d+$', '', name.split('::')[-1])
+        if outcomes.get(name) != 'failed':
+            outcomes[name] = outcome
+    started = set(re.findall(r'^Running sanity test [\'"]([^\'"]+)[\'"]', output, re.M))
+    for name in sorted(set(expected) | set(outcomes)):
+        outcome = outcomes.get(name)
+        if outcome == 'passed':
+            result.passed += 1
+        elif outcome == 'skipped':
+            result.skipped += 1
+        elif outcome == 'failed':
+            result.fail('sanity: %s' % name)
+        elif code == 0:
+            result.skipped += 1  # finished without a junit result: not applicable here
+        elif name in started:
+            result.fail('sanity: %s (crashed, see .build/logs/sanity.log)' % name)
+        else:
+            result.fail('sanity: %s (not run: ansible-test stopped before it)' % name)
+    if code is None:
+        raise StageError('time limit reached')
+    if code and not result.failed:
+        raise StageError('ansible-test sanity exited with %d but reported no failed test' % code)
+    if not code and not result.passed:
+        raise StageError('ansible-test sanity passed no test')
+
+
+def stage_units(result):
+    check_interpreter()
+    if not glob.glob(os.path.join(STAGE, 'tests', 'unit', '**', 'test_*.py'), recursive=True):
+        result.note = 'no unit tests'
+        return
+    clear_results()
+    command = [need_tool('ansible-test'), 'units', '--local', '--python', PYTHON_VERSION, '--color', 'no']
+    code, output = run(command, 'units.log', timeout=TIMEOUTS['units'])
+    keep_results('units')
+    if code is None:
+        raise StageError('time limit reached')
+    files = sorted(glob.glob(output_dir('junit', '*.xml')))
+    count_pytest_junit(result, files)
+    if code and not result.failed:
+        if re.search(r'^WARNING: (All targets skipped|No tests found)', output, re.M):
+            result.note = 'no unit tests'
+            return
+        raise StageError('ansible-test units exited with %d but reported no failed test' % code)
+
+
+def stage_functional(result):
+    tests = os.path.join(STAGE, 'tests', 'functional')
+    if not glob.glob(os.path.join(tests, '**', 'test_*.py'), recursive=True):
+        result.note = 'no functional tests'
+        return
+    junit = os.path.join(BUILD, 'junit', 'functional.xml')
+    if os.path.exists(junit):
+        os.remove(junit)
+    env = base_env()
+    env['PYTHONPATH'] = os.pathsep.join([os.path.join(STAGE, 'tests'), COLLECTIONS])
+    command = [sys.executable, '-m', 'pytest', 'tests/functional', '-p', 'no:cacheprovider', '-ra', '-q',
+               '--junitxml', junit]
+    code, _output = run(command, 'functional.log', env=env, timeout=TIMEOUTS['functional'])
+    if code is None:
+        raise StageError('time limit reached')
+    if code == 5:
+        result.note = 'no functional tests collected'
+        return
+    if not os.path.exists(junit):
+        raise StageError('pytest exited with %d and wrote no junit file' % code)
+    count_pytest_junit(result, [junit])
+    if code and not result.failed:
+        raise StageError('pytest exited with %d but reported no failed test' % code)
+
+
+def load_seed():
+    sys.path.insert(0, os.path.join(STAGE, 'tests'))
+    try:
+        from emulator import seed  # pylint: disable=import-outside-toplevel
+    except ImportError as ex:
+        raise StageError('cannot import tests/emulator/seed.py: %s' % ex) from ex
+    finally:
+        sys.path.pop(0)
+    return seed
+
+
+def start_emulator():
+    """Start the emulator in its own process; return ``(process, url)``."""
+    port_file = os.path.join(BUILD, 'emulator.port')
+    if os.path.exists(port_file):
+        os.remove(port_file)
+    env = base_env()
+    env['PYTHONPATH'] = os.path.join(STAGE, 'tests')
+    os.makedirs(LOGS, exist_ok=True)
+    log = open(os.path.join(LOGS, 'emulator.log'), 'wb')  # pylint: disable=consider-using-with
+    try:
+        proc = subprocess.Popen([sys.executable, '-m', 'emulator', '--port', '0', '--port-file', port_file],
+                                cwd=STAGE, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+    finally:
+        log.close()
+    deadline = time.monotonic() + 30
+    url = None
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise StageError('the emulator exited with %d (see .build/logs/emulator.log)' % proc.returncode)
+        if url is None and os.path.exists(port_file):
+            with open(port_file, encoding='utf-8') as handle:
+                url = 'http://127.0.0.1:%d' % int(handle.read().strip())
+        if url:
+            try:
+                with urllib.request.urlopen(url + '/_emulator/health', timeout=2) as response:
+                    if response.status == 200:
+                        say('emulator running at %s (pid %d)' % (url, proc.pid))
+                        return proc, url
+            except (urllib.error.URLError, OSError):
+                pass
+        time.sleep(0.1)
+    stop_group(proc)
+    raise StageError('the emulator did not become healthy within 30 s (see .build/logs/emulator.log)')
+
+
+def write_integration_config(url, seed):
+    values = [('emulator_url', url), ('apig_endpoint', url), ('iam_endpoint', url), ('acedata_api_url', url)]
+    values += [(name, getattr(seed, constant)) for name, constant in INTEGRATION_VARS]
+    path = os.path.join(STAGE, 'tests', 'integration', 'integration_config.yml')
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, 'w', encoding='utf-8') as handle:
+        handle.write('---\n# Written by tests/utils/run_tests.py for this run: the emulator and its seed data.\n')
+        for name, value in values:
+            handle.write('%s: %s\n' % (name, json.dumps(str(value))))
+    return path
+
+
+def integration_targets():
+    """The targets ansible-test would run (after its own alias filters)."""
+    command = [need_tool('ansible-test'), 'integration', '--local', '--python', PYTHON_VERSION, '--color', 'no',
+               '--list-targets']
+    proc = subprocess.run(command, cwd=STAGE, env=base_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          stdin=subprocess.DEVNULL, check=False, timeout=300)
+    err = proc.stderr.decode(errors='replace')
+    if proc.returncode:
+        raise StageError('ansible-test integration --list-targets failed: %s' % err.strip()[-2000:])
+    return [line.strip() for line in proc.stdout.decode().splitlines() if line.strip()]
+
+
+def stage_integration(result):
+    check_interpreter()
+    if not glob.glob(os.path.join(STAGE, 'tests', 'integration', 'targets', '*', '')):
+        result.note = 'no integration targets'
+        return
+    targets = integration_targets()
+    if not targets:
+        result.note = 'no integration targets'
+        return
+    say('targets: %s' % ' '.join(targets))
+    seed = load_seed()
+    clear_results()
+    proc, url = start_emulator()
+    try:
+        write_integration_config(url, seed)
+        command = [need_tool('ansible-test'), 'integration', '--local', '--python', PYTHON_VERSION, '--color', 'no',
+                   '--continue-on-error']
+        code, _output = run(command, 'integration.log', timeout=TIMEOUTS['integration'])
+        keep_results('integration')
+    finally:
+        stop_group(proc)
+        say('emulator stopped')
+    passed = set()
+    for path in glob.glob(output_dir('data', 'integration-*.json')):
+        with open(path, encoding='utf-8') as handle:
+            passed.update(json.load(handle).get('targets', {}))
+    for target in targets:
+        if target in passed:
+            result.passed += 1
+        else:
+            result.fail('integration: %s' % target)
+    if code is None:
+        raise StageError('time limit reached')
+    if code and not result.failed:
+        raise StageError('ansible-test integration exited with %d but every target passed' % code)
+    if not code and result.failed:
+        raise StageError('ansible-test integration ran, but its results list %d of %d targets'
+                         % (result.passed, len(targets)))
+
+
+def lint_stage(name, config, executable, command):
+    """A lint stage that counts as one test; off until its configuration and tool are both there."""
+
+    def stage(result):
+        missing_config = config and not os.path.exists(os.path.join(STAGE, config))
+        if missing_config or not tool(executable):
+            result.status = 'off'
+            result.note = ('no %s' % config) if missing_config else ('%s not in tests/requirements-test.txt' % executable)
+            return
+        env = base_env()
+        env['ANSIBLE_COLLECTIONS_PATH'] = COLLECTIONS
+        code, _output = run([tool(executable)] + command, '%s.log' % name, env=env, timeout=TIMEOUTS[name])
+        if code is None:
+            raise StageError('time limit reached')
+        if code:
+            result.fail('%s (exit code %d)' % (name, code))
+        else:
+            result.passed += 1
+
+    return stage
+
+
+STAGES = (
+    ('sanity', stage_sanity),
+    ('units', stage_units),
+    ('functional', stage_functional),
+    ('integration', stage_integration),
+    # Lint stages: each turns itself on once its tool is pinned in tests/requirements-test.txt.
+    ('ansible-lint', lint_stage('ansible-lint', '.ansible-lint', 'ansible-lint', [])),
+    ('docs-lint', lint_stage('docs-lint', None, 'antsibull-docs', ['lint-collection-docs', '--plugin-docs', '.'])),
+    ('changelog-lint', lint_stage('changelog-lint', 'changelogs/config.yaml', 'antsibull-changelog', ['lint'])),
+)
+
+
+# -- main ----------------------------------------------------------------------------------------
+
+
+def summary(results):
+    banner('summary')
+    say('%-16s %8s %8s %8s %9s  %s' % ('stage', 'passed', 'failed', 'skipped', 'seconds', 'status'))
+    for r in results:
+        status = r.status if r.status != 'ok' or not r.failed else 'failed'
+        say('%-16s %8d %8d %8d %9.1f  %s%s' % (r.name, r.passed, r.failed, r.skipped, r.seconds, status,
+                                               (' (%s)' % r.note) if r.note else ''))
+    failures = [f for r in results for f in r.failures]
+    if failures:
+        say('')
+        say('failed:')
+        for failure in failures:
+            say('  %s' % failure)
+    say('')
+    passed = sum(r.passed for r in results)
+    failed = sum(r.failed for r in results)
+    skipped = sum(r.skipped for r in results)
+    line = '%d passed, %d failed' % (passed, failed)
+    if skipped:
+        line += ', %d skipped' % skipped
+    say(line)
+    return 1 if failed or any(r.status == 'error' for r in results) else 0
+
+
+def main(argv=None):
+    names = [name for name, _stage in STAGES]
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('stages', nargs='*', metavar='STAGE', help='stages to run (default: all): %s' % ', '.join(names))
+    parser.add_argument('--list', action='store_true', help='list the stages and exit')
+    args = parser.parse_args(argv)
+    if args.list:
+        say('\n'.join(names))
+        return 0
+    unknown = [s for s in args.stages if s not in names]
+    if unknown:
+        parser.error('unknown stage(s): %s (choose from %s)' % (', '.join(unknown), ', '.join(names)))
+    selected = [(name, stage) for name, stage in STAGES if not args.stages or name in args.stages]
+
+    results = []
+    banner('staging the collection')
+    try:
+        stage_collection()
+    except (OSError, subprocess.CalledProcessError) as ex:
+        result = Result('staging')
+        result.error(str(ex))
+        results.append(result)
+        return summary(results)
+
+    for name, stage in selected:
+        banner('stage: %s' % name)
+        result = Result(name)
+        start = time.monotonic()
+        try:
+            stage(result)
+        except StageError as ex:
+            result.error(str(ex))
+            say('!! %s: %s' % (name, ex))
+        except Exception as ex:  # pylint: disable=broad-exception-caught
+            result.error('%s: %s' % (type(ex).__name__, ex))
+            say('!! %s: %s: %s' % (name, type(ex).__name__, ex))
+        result.seconds = time.monotonic() - start
+        results.append(result)
+    return summary(results)
+
+
+if __name__ == '__main__':
+    sys.exit(main())
