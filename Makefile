@@ -17,6 +17,7 @@ EMULATOR_PORT ?= 0
 .PHONY: help venv test sanity units functional integration lint emulator build clean distclean demo bench
 
 help:
+	@echo 'make demo         the provisioning playbook, twice, on the embedded emulator, then a summary'
 	@echo 'make venv         create or update .venv/ (reinstalls only when a requirements file changed)'
 	@echo 'make test         all stages: sanity, units, functional, integration, lint; ends with "N passed, N failed"'
 	@echo 'make sanity       ansible-test sanity only'
@@ -25,6 +26,7 @@ help:
 	@echo 'make integration  integration targets against the emulator only'
 	@echo 'make lint         the lint stages only (ansible-lint, docs, changelog; each off until its tool is pinned)'
 	@echo 'make emulator     the API emulator in the foreground (EMULATOR_PORT=0 picks a free port)'
+	@echo 'make bench        the benchmark (requests per operation, lookup cost, role vs uri); BENCH_ARGS=--quick'
 	@echo 'make build        build the collection artifact into dist/'
 	@echo 'make clean        remove .build/, tests/output/ and dist/ (make distclean: .venv/ too)'
 
@@ -53,6 +55,8 @@ clean:
 distclean: clean
 	rm -rf $(VENV)
 
-demo bench:
-	@echo 'make $@: not yet implemented'
-	@exit 1
+demo: venv
+	@$(VENV_PYTHON) tests/demo/run.py
+
+bench: venv
+	@$(VENV_PYTHON) tests/bench/run.py $(BENCH_ARGS)

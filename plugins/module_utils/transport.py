@@ -286,8 +286,7 @@ class Transport:
         while True:
             query.update(offset=offset, limit=limit)
             items, total = extract(self.request('GET', path, query=query).data or {})
-            for item in items:
-                yield item
+            yield from items
             offset += len(items)
             if not items or total is None or offset >= total:
                 return

@@ -20,7 +20,7 @@ description:
     a create-time option (O(tags), O(metadata), O(expired_at)) fails with a message naming the option.
   - The platform cannot delete an application (it answers HTTP 405), so there is no O(state=absent).
 author:
-  - apiops.provisioning contributors
+  - apiops.provisioning contributors (@apiops)
 extends_documentation_fragment:
   - apiops.provisioning.acedata
   - apiops.provisioning.acedata.ATTRIBUTES

@@ -14,14 +14,16 @@ version_added: 1.0.0
 description:
   - Returns the caller's Applications on the Ace Data Cloud platform, reading every page of the listing.
 author:
-  - apiops.provisioning contributors
+  - apiops.provisioning contributors (@apiops)
 extends_documentation_fragment:
   - apiops.provisioning.acedata
   - apiops.provisioning.acedata.ATTRIBUTES
 attributes:
   check_mode:
+    description: The module only reads, so it runs the same in check mode.
     support: full
   diff_mode:
+    description: The module changes nothing, so there is nothing to show.
     support: N/A
 options:
   service:

@@ -18,7 +18,7 @@ description:
   - The quota is identified by its O(name) (exact match; the API's own name filter is fuzzy, so every match is read
     and compared).
 author:
-  - apiops.provisioning contributors
+  - apiops.provisioning contributors (@apiops)
 extends_documentation_fragment:
   - apiops.provisioning.huaweicloud
   - apiops.provisioning.huaweicloud.ATTRIBUTES

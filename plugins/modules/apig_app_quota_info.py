@@ -15,14 +15,16 @@ description:
   - Returns every credential quota ("app quota") of an APIG dedicated gateway, reading all pages of the API's list,
     each with the apps (credentials) bound to it.
 author:
-  - apiops.provisioning contributors
+  - apiops.provisioning contributors (@apiops)
 extends_documentation_fragment:
   - apiops.provisioning.huaweicloud
   - apiops.provisioning.huaweicloud.ATTRIBUTES
 attributes:
   check_mode:
+    description: The module only reads, so it runs the same in check mode.
     support: full
   diff_mode:
+    description: The module changes nothing, so there is nothing to show.
     support: N/A
 options:
   name:
