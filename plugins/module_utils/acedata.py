@@ -20,6 +20,7 @@ from ansible_collections.apiops.provisioning.plugins.module_utils.resource impor
 from ansible_collections.apiops.provisioning.plugins.module_utils.transport import (
     ApiError,
     Transport,
+    check_connection_options,
     summarise_body,
 )
 
@@ -115,11 +116,12 @@ class AceData:
 
     def __init__(self, params):
         self.params = params
+        check_connection_options(params, ('api_url',), ('api_token',))
         base = params['api_url'].rstrip('/')
         if base.endswith('/api/v1'):
             base = base[:-len('/api/v1')]
         self.transport = Transport(base + '/api/v1', parse_error, auth=BearerAuth(params['api_token']),
-                                   timeout=params.get('timeout') or 30.0,
+                                   timeout=params.get('timeout', 30.0),
                                    validate_certs=params.get('validate_certs', True),
                                    retries=params.get('retries', 4), retry_max_delay=params.get('retry_max_delay', 30.0),
                                    user_agent='apiops.provisioning (acedata)')
@@ -152,10 +154,10 @@ class AceData:
     def _resolve_alias(self, alias):
         try:
             found = self.request('GET', '/services/%s' % quote(alias, safe=''), retries=0).data or {}
-            if found.get('alias') == alias and found.get('id'):
+            if isinstance(found, dict) and found.get('alias') == alias and found.get('id'):
                 return found['id']
         except ApiError as exc:
-            if exc.status is not None and exc.status < 500 and exc.status != 404:
+            if exc.status in (401, 403):  # the listing would be refused the same way
                 raise
         for service in self.list_all('/services/'):
             if service.get('alias') == alias:
@@ -184,8 +186,13 @@ def parse_time(value):
     if zone and zone != 'Z':
         sign = -1 if zone[0] == '-' else 1
         digits = zone[1:].replace(':', '')
+        if int(digits[:2]) > 23 or int(digits[2:]) > 59:
+            return None
         offset = sign * datetime.timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
-    return (moment - offset).replace(tzinfo=datetime.timezone.utc)
+    try:
+        return (moment - offset).replace(tzinfo=datetime.timezone.utc)
+    except OverflowError:  # an offset that takes the instant out of the calendar's range
+        return None
 
 
 def normalise_time(value):

@@ -270,13 +270,17 @@ class AppQuota(Resource):
                 self.cloud.request('POST', path, body={'app_ids': [app['app_id'] for app in pending]}, expect=(201,))
                 return
             except ApiError as exc:
-                if not exc.ambiguous:
-                    self._refuse_taken(quota['app_quota_id'], pending)  # bound elsewhere meanwhile?
+                if not exc.ambiguous and exc.status != 400:
                     raise
+                # The answer was lost, or the bind was refused: a concurrent run may have bound
+                # the same apps to this quota meanwhile (done), or to another (a clear error).
+                self._refuse_taken(quota['app_quota_id'], pending)
                 now = self.api.bound_apps(quota['app_quota_id'])
                 pending = [app for app in pending if not any(app['app_id'] == have['app_id'] for have in now)]
                 if not pending:
                     return
+                if not exc.ambiguous:
+                    raise
                 error = exc
         raise error
 
@@ -285,7 +289,8 @@ class AppQuota(Resource):
         taken = []
         for app in apps:
             other = self.api.bound_quota_of(app)
-            if other and other.get('app_quota_id') != quota_id:
+            # A quota of our name is ours, even one a concurrent run created after our lookup.
+            if other and other.get('app_quota_id') != quota_id and other.get('name') != self.params['name']:
                 taken.append("app '%s' (%s) is bound to app quota '%s' (%s)" % (
                     app['name'], app['app_id'], other.get('name'), other.get('app_quota_id')))
         if taken:

@@ -12,7 +12,13 @@ import hashlib
 import hmac
 
 from ansible.module_utils.basic import env_fallback
-from ansible_collections.apiops.provisioning.plugins.module_utils.transport import ApiError, ConfigError, Transport, summarise_body
+from ansible_collections.apiops.provisioning.plugins.module_utils.transport import (
+    ApiError,
+    ConfigError,
+    Transport,
+    check_connection_options,
+    summarise_body,
+)
 
 try:
     from urllib.parse import quote, unquote, urlsplit
@@ -139,8 +145,12 @@ class TokenAuth:
         headers['X-Auth-Token'] = self.token
 
     def renew(self):
-        """Fetch a new token once per run, after the API refused the current one."""
-        if self.fetch is None or self.renewed:
+        """Fetch a new token once per run, after the API refused the current one.
+
+        Not when the exchange itself was refused (no token yet): a wrong password is final, and
+        trying it twice only brings the account closer to being locked.
+        """
+        if self.fetch is None or self.renewed or self.token is None:
             return False
         self.renewed = True
         self.token = self.fetch()
@@ -168,7 +178,9 @@ def _find_error(data):
 def parse_error(status, data, text, headers):
     """The (code, message, request id) of a Huawei Cloud error answer."""
     code, message = _find_error(data)
-    if message is None:
+    if message is None and data is not None:
+        message = 'unexpected error answer: %s' % ' '.join(text.split())[:200]
+    elif message is None:
         message = summarise_body(text) or 'HTTP %s with an empty body' % status
     request_id = headers.get('X-Request-Id') or (data.get('request_id') if isinstance(data, dict) else None)
     return (str(code) if code is not None else None), str(message), request_id
@@ -195,6 +207,8 @@ class HuaweiCloud:
 
     def __init__(self, params):
         self.params = params
+        check_connection_options(params, ('apig_endpoint', 'iam_endpoint'),
+                                 ('access_key', 'security_token', 'auth_token', 'project_id'))
         self.auth = self._select_auth(params)
         self.region = params.get('region')
         self._project_id = params.get('project_id')
@@ -233,7 +247,7 @@ class HuaweiCloud:
                               'HW_AUTH_TOKEN and HW_USER_NAME/HW_PASSWORD/HW_DOMAIN_NAME environment variables)')
 
     def _transport(self, base_url, auth):
-        return Transport(base_url, parse_error, auth=auth, timeout=self.params.get('timeout') or 30.0,
+        return Transport(base_url, parse_error, auth=auth, timeout=self.params.get('timeout', 30.0),
                          validate_certs=self.params.get('validate_certs', True),
                          retries=self.params.get('retries', 4), retry_max_delay=self.params.get('retry_max_delay', 30.0),
                          user_agent='apiops.provisioning (huaweicloud)')

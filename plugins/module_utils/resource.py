@@ -40,6 +40,8 @@ def check_pattern(params, option, pattern, rule):
 
 def check_range(params, option, low, high):
     value = params.get(option)
+    if isinstance(value, bool):  # YAML true/false passes Ansible's int check; the API refuses it
+        raise ValidationError('%s must be a whole number, not %r' % (option, value))
     if value is not None and not low <= value <= high:
         raise ValidationError('%s must be between %d and %d (got %d)' % (option, low, high, value))
 
@@ -191,7 +193,25 @@ class Engine:
             return self._result(before, current)
         if res.check_mode:
             return self._result(before, res.predict(current, desired, changes), changed=True)
-        return self._result(before, res.update(current, desired, changes), changed=True)
+        return self._result(before, self._update(current, desired, changes), changed=True)
+
+    def _update(self, current, desired, changes):
+        """Update; after an ambiguous failure, read again and repeat only what is still needed."""
+        res = self.resource
+        for _attempt in range(self.attempts):
+            try:
+                return res.update(current, desired, changes)
+            except ApiError as exc:
+                if not exc.ambiguous:
+                    raise
+                error = exc
+            current = res.find()
+            if current is None:
+                break
+            changes = res.changes(current, desired)
+            if not changes:
+                return current
+        raise error
 
     def _create(self, desired):
         """Create; after an ambiguous failure or a conflict, look again before deciding.

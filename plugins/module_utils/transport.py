@@ -14,15 +14,17 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import math
 import random
 import time
 import traceback
 from email.utils import parsedate_to_datetime
 
 try:
-    from urllib.parse import quote
+    from urllib.parse import quote, urlsplit
 except ImportError:  # pragma: no cover - Python 2 is not supported, kept for the import test
     from urllib import quote  # type: ignore
+    from urlparse import urlsplit  # type: ignore
 
 IDEMPOTENT_METHODS = frozenset(('GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS'))
 DEFAULT_RETRIES = 4
@@ -73,7 +75,12 @@ class ApiError(Exception):
         if self.code:
             parts.append(str(self.code))
         text = ' '.join(parts)
-        text = '%s: %s' % (text, self.message) if text else self.message
+        if not text:
+            text = self.message
+        elif text.endswith(':'):
+            text = '%s %s' % (text, self.message)
+        else:
+            text = '%s: %s' % (text, self.message)
         if self.request_id:
             text += ' (request id %s)' % self.request_id
         return text
@@ -81,6 +88,35 @@ class ApiError(Exception):
     def fail_kwargs(self):
         """Keyword arguments for ``AnsibleModule.fail_json``."""
         return dict(msg=str(self), status=self.status, error_code=self.code, request_id=self.request_id)
+
+
+def check_connection_options(params, url_options, header_options):
+    """Refuse, naming the option, values that could only fail once sent (or crash the sender).
+
+    ``url_options`` must be http(s) URLs; ``header_options`` travel in HTTP headers, so they must
+    be printable ASCII without spaces; ``timeout``, ``retries`` and ``retry_max_delay`` must be
+    finite and in range.
+    """
+    for option in url_options:
+        value = params.get(option)
+        if value is None:
+            continue
+        parts = urlsplit(value)
+        if parts.scheme not in ('http', 'https') or not parts.netloc or any(ch.isspace() or ord(ch) < 32 for ch in value):
+            raise ConfigError('%s must be an http:// or https:// URL (got %r)' % (option, value[:80]))
+    for option in header_options:
+        value = params.get(option)
+        if value is not None and not all(33 <= ord(ch) <= 126 for ch in value):
+            raise ConfigError('%s must be printable ASCII without spaces or line breaks' % option)
+    timeout = params.get('timeout')
+    if timeout is not None and not (math.isfinite(timeout) and timeout > 0):
+        raise ConfigError('timeout must be a number of seconds above 0 (got %r)' % (timeout,))
+    delay = params.get('retry_max_delay')
+    if delay is not None and not (math.isfinite(delay) and delay >= 0):
+        raise ConfigError('retry_max_delay must be a number of seconds, 0 or more (got %r)' % (delay,))
+    retries = params.get('retries')
+    if retries is not None and not 0 <= retries <= 20:
+        raise ConfigError('retries must be between 0 and 20 (got %r)' % (retries,))
 
 
 def encode_query(params):

@@ -45,51 +45,6 @@ ACEDATA_ERROR = {'detail': 'A server error occurred.', 'code': 'error'}
 # Bugs this suite found, by id. The tests that show one are xfail(strict=True) with its text as the
 # reason; when a bug is fixed, delete its entry and those tests run as ordinary tests again.
 OPEN_BUGS = {
-    'B1': 'plugins/module_utils/{huaweicloud,acedata}.py: the timeout option is not validated: a negative timeout, NaN '
-          'or infinity makes requests/urllib3 raise ValueError or OverflowError inside Transport._attempt, which nothing '
-          'catches (a Python traceback, no request sent), and 0 is silently replaced by 30 (params.get("timeout") or '
-          '30.0); timeout should be refused before any request unless it is a finite number > 0, naming the option',
-    'B2': 'plugins/module_utils/apig.py AppQuota._bind: when the bind POST is refused because the apps are bound already '
-          '(400 APIG.2012 app_ids: a concurrent run bound them to this same quota first), _refuse_taken finds nothing '
-          'wrong and the error is raised, so the run fails; it should re-read the bindings (as after an ambiguous '
-          'failure) and succeed when every pending app is bound to this quota',
-    'B3': 'plugins/module_utils/apig.py AppQuota.create -> _plan_bindings(None, ...) -> _refuse_taken(None, apps): when '
-          'a concurrent run created the quota (same name) and bound the apps after our lookup, the apps are reported as '
-          '"bound to app quota <same name>" and the run fails before it tries its create; a binding to the quota of '
-          'the same name should count as done (or the create should go ahead and meet APIG.3325, then converge)',
-    'B4': 'plugins/module_utils/transport.py Transport._attempt: a credential or id sent in a header (api_token, '
-          'access_key, security_token, auth_token, project_id via X-Project-Id) with a character outside latin-1 makes '
-          'http.client raise UnicodeEncodeError, which is not a RequestException: the module crashes with a traceback; '
-          'such values should be refused before any request, naming the option',
-    'B5': 'plugins/module_utils/transport.py Transport._attempt and ApiError.__str__: an endpoint that is not an http(s) '
-          'URL (api_url, apig_endpoint, iam_endpoint) or a header credential with a control character fails with '
-          '"request to <url> failed: InvalidURL" or "a request header has an invalid value ..." (and "failed::" when '
-          'there is no status): the option at fault is never named; such values should be refused before any '
-          'request with a message naming the option',
-    'B6': 'plugins/module_utils/acedata.py Application.update (and resource.Engine.present): the '
-          'update-allow-consume-global call is a POST, so a 5xx, a reset or a timeout on it is "ambiguous" and never '
-          'retried, and the engine fails the run at once; it should read the application again and repeat the '
-          '(idempotent) update when the flag is not yet as wanted',
-    'B7': 'plugins/module_utils/acedata.py AceData._resolve_alias: the service detail route is read once (retries=0) and '
-          'any failure other than a 5xx or a 404 is raised, so a 429, or a 200 whose body is not JSON (a cut or spoilt '
-          'answer), fails the run instead of falling back to the listing as every other failure does',
-    'B8': 'plugins/module_utils/acedata.py parse_time: an expired_at at the edge of the datetime range with an offset '
-          '(e.g. 0001-01-01T00:00:00+01:00 or 9999-12-31T23:59:59-01:00) raises OverflowError in "moment - offset", '
-          'which nothing catches: a traceback instead of a validation error naming expired_at',
-    'B9': 'plugins/module_utils/apig.py validate_quota_options: call_limits and time_interval are type int, and '
-          'AnsibleModule passes a YAML boolean through unchanged (bool is an int), so call_limits: true passes '
-          'check_range (True == 1) and is sent as JSON true; the API refuses it (400 APIG.2012) after the lookup: '
-          'booleans should be refused before any request, naming the option',
-    'B10': 'plugins/module_utils/acedata.py ISO_PATTERN/parse_time: a zone offset of 24 hours or more '
-           '(2027-01-31T00:00:00+2400, +99:00) is accepted, so the create is sent and the API refuses it (400 expired_at: '
-           'Datetime has wrong format); it should be refused before any request, naming expired_at',
-    'B11': 'plugins/module_utils/transport.py Transport.request with huaweicloud.TokenAuth: the password exchange runs '
-           'inside auth.apply() of the first APIG request, so IAM refusing the password (401) looks like an expired '
-           'token: renew() exchanges the same password again; every run with a wrong password costs two failed IAM '
-           'logins (IAM locks accounts after repeated failures). A refused exchange should fail at once',
-    'B12': 'plugins/module_utils/huaweicloud.py parse_error: a JSON error body without any of the keys it knows (for '
-           'example {"detail": "..."} from a proxy or another service on the same host) is reported as "non-JSON answer: '
-           '{...}"; the message should quote the JSON body as such',
     'U1': 'upstream, ansible-core 2.19 ansible/module_utils/common/validation.py check_type_int: a float infinity given '
           'to an int option (call_limits: .inf) raises OverflowError from int(Decimal(inf)) inside AnsibleModule(), before '
           'the collection runs: a traceback. Not the collection\'s to fix; tolerated in the generated input, no xfail test',
