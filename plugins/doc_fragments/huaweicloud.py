@@ -86,13 +86,13 @@ options:
     default: true
   timeout:
     description:
-      - Seconds to wait for each HTTP request.
+      - Seconds to wait for each HTTP request (above 0).
     type: float
     default: 30
   retries:
     description:
       - How many times a request is retried after a transient failure (connection error, timeout, HTTP 429 or 5xx),
-        with exponential backoff and jitter, honouring C(Retry-After).
+        with exponential backoff and jitter, honouring C(Retry-After). 0 to 20.
       - A create (POST) is never retried blindly; after an ambiguous failure the resource is read again first.
     type: int
     default: 4
