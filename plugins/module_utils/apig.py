@@ -165,7 +165,7 @@ class AppQuota(Resource):
         # Bindings are read only when the task manages them: an unchanged run without ``apps``
         # costs the lookup alone.
         quota = self.api.find_by_name(self.params['name'])
-        if quota and self.params.get('apps') is not None:
+        if quota and self.params.get('apps') is not None and self.params.get('state') != 'absent':
             quota = self.api.with_bindings(quota)
         return quota
 

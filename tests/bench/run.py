@@ -1,0 +1,434 @@
+#!/usr/bin/env python
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, apiops.provisioning contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""``make bench``: requests, lookup cost, scale and per-task cost of the collection, on the emulator.
+
+Runs the modules and the role through ansible-playbook against the emulator (in this process, with
+a fixed latency per API request), prints four tables and writes them to ``docs/performance.md``:
+
+1. requests per operation of each module, next to the minimum the APIs allow;
+2. the cost of the quota lookup when the gateway holds many quotas whose names share the target's;
+3. wall time, CPU time and memory of provisioning N services through the role ``api_access``, next
+   to a hand-written playbook of ``ansible.builtin.uri`` tasks doing the same;
+4. the cost of one task: import times of the modules and their module_utils, and the wall time of
+   one module task.
+
+Figures are printed, never asserted as times; ``tests/functional/test_request_counts.py`` asserts
+the request counts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import math
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections import namedtuple
+
+from harness import LEGEND, ROOT, Ansible, Emulator, Table, acedata_connection, apig_connection, is_write, S, \
+    summarise_requests, task
+
+QUOTA_MODULE = 'apiops.provisioning.apig_app_quota'
+APPLICATION_MODULE = 'apiops.provisioning.acedata_application'
+MIDJOURNEY = S.DEFAULT_SEED['acedata']['services'][0]['id']
+LIMITS = dict(call_limits=100, time_unit='DAY', time_interval=1)
+APPS_AB = ['consumer_app_a', 'consumer_app_b']
+APIG_PAGE = 500
+
+# One measured task: ``minimum`` is the fewest requests the APIs allow for it, ``why`` says which.
+Op = namedtuple('Op', 'module label action args minimum why check_mode')
+
+
+def op(label, action, args, minimum, why, check_mode=False):
+    module = action.rsplit('.', 1)[1]
+    return Op(module, label, action, args, minimum, why, check_mode)
+
+
+# ---------------------------------------------------------------------------------------------
+# 1. Requests per operation
+# ---------------------------------------------------------------------------------------------
+def request_plan(url, token):
+    """The operations of section 1, in order, with setup steps (dicts) between them."""
+    aksk = apig_connection(url)
+    plain = dict(aksk, name='bench_plain', **LIMITS)
+    bound = dict(aksk, name='bench_bound', **LIMITS)
+    abc = APPS_AB + ['consumer_app_c']
+    password = dict(user=S.USER_NAME, password=S.USER_PASSWORD, domain=S.DOMAIN_NAME)
+    no_aksk = dict(access_key=None, secret_key=None)
+    ace = acedata_connection(url)
+    info = 'apiops.provisioning.apig_app_quota_info'
+    ace_info = 'apiops.provisioning.acedata_application_info'
+    by_uuid = dict(ace, service=MIDJOURNEY, allow_consume_global=True)
+    return [
+        op('create, no apps', QUOTA_MODULE, plain, 3, 'lookup, POST, GET (the create answer lacks remark and bound_app_num)'),
+        op('unchanged, no apps', QUOTA_MODULE, plain, 1, 'lookup'),
+        op('update call_limits (check mode)', QUOTA_MODULE, dict(plain, call_limits=200), 1, 'lookup; nothing written',
+           check_mode=True),
+        op('update call_limits, no apps', QUOTA_MODULE, dict(plain, call_limits=200), 2, 'lookup, PUT (its answer is the quota)'),
+        op('delete, no apps', QUOTA_MODULE, dict(plain, state='absent'), 2, 'lookup, DELETE'),
+        op('delete again (absent)', QUOTA_MODULE, dict(plain, state='absent'), 1, 'lookup'),
+        op('create, apps [a, b] by name', QUOTA_MODULE, dict(bound, apps=APPS_AB), 7,
+           'lookup, one page of apps (names to ids), 1 bound-quota per app (is it free?), POST, GET, bind'),
+        op('unchanged, apps [a, b]', QUOTA_MODULE, dict(bound, apps=APPS_AB), 2, 'lookup, bound-apps'),
+        op('bind one more app, apps [a, b, c]', QUOTA_MODULE, dict(bound, apps=abc), 4,
+           'lookup, bound-apps, bindable-apps (resolves c and shows it free), bind'),
+        op('update remark, apps [a, b, c]', QUOTA_MODULE, dict(bound, apps=abc, remark='bench'), 3, 'lookup, bound-apps, PUT'),
+        op('purge b, apps [a, c]', QUOTA_MODULE, dict(bound, apps=['consumer_app_a', 'consumer_app_c'], purge_apps=True),
+           3, 'lookup, bound-apps, DELETE bound-apps/{b}'),
+        op('unchanged, AK/SK, no project_id', QUOTA_MODULE, dict(bound, project_id=None), 2, 'IAM project lookup, lookup'),
+        op('unchanged, auth_token', QUOTA_MODULE, dict(bound, auth_token=token, **no_aksk), 1, 'lookup'),
+        op('unchanged, auth_token, no project_id', QUOTA_MODULE, dict(bound, auth_token=token, project_id=None, **no_aksk),
+           2, 'IAM auth/projects, lookup'),
+        op('unchanged, user/password', QUOTA_MODULE, dict(bound, **dict(password, **no_aksk)), 2, 'token exchange, lookup'),
+        op('unchanged, user/password, no project_id', QUOTA_MODULE, dict(bound, project_id=None, **dict(password, **no_aksk)),
+           2, 'token exchange (the token names the project), lookup'),
+        op('all quotas (1 quota, 2 bound apps)', info, aksk, 2, 'list, bound-apps of the quota with bindings'),
+        op('name bench_bound', info, dict(aksk, name='bench_bound'), 2, 'list by name, bound-apps'),
+        op('delete, apps [a, c] given', QUOTA_MODULE, dict(bound, apps=['consumer_app_a', 'consumer_app_c'], state='absent'),
+           2, 'lookup, DELETE (the bindings go with the quota)'),
+        op('create, service UUID', APPLICATION_MODULE, by_uuid, 2, 'list (service filter), POST (its answer is complete)'),
+        op('unchanged, service UUID', APPLICATION_MODULE, by_uuid, 1, 'list'),
+        op('update allow_consume_global, UUID', APPLICATION_MODULE, dict(by_uuid, allow_consume_global=False), 2,
+           'list, POST update-allow-consume-global'),
+        op('unchanged, service alias', APPLICATION_MODULE, dict(ace, service='midjourney', allow_consume_global=False), 2,
+           'service by alias, list'),
+        op('create (check mode), alias', APPLICATION_MODULE, dict(ace, service='openai'), 2, 'service by alias, list',
+           check_mode=True),
+        op('create, service alias', APPLICATION_MODULE, dict(ace, service='suno'), 3, 'service by alias, list, POST'),
+        op('update allow_consume_global, alias', APPLICATION_MODULE, dict(ace, service='suno', allow_consume_global=False),
+           3, 'service by alias, list, POST update-allow-consume-global'),
+        {'acedata_service_detail_broken': True},
+        op('unchanged, alias, service detail route broken', APPLICATION_MODULE, dict(ace, service='suno'), 2,
+           'list of services (<= 100), list'),
+        {'acedata_service_detail_broken': False},
+        op('all applications (2)', ace_info, ace, 1, 'list (<= 100 applications)'),
+        op('service alias', ace_info, dict(ace, service='suno'), 2, 'service by alias, list'),
+    ]
+
+
+def configure_task(url, index, config):
+    """A setup task: change the emulator's configuration (a control request, not logged)."""
+    return {'name': 'setup %d' % index, 'ansible.builtin.uri': {
+        'url': url + '/_emulator/config', 'method': 'POST', 'body_format': 'json', 'body': config}}
+
+
+def section_requests(ansible, emulator):
+    emulator.reset()
+    plan = request_plan(emulator.url, emulator.iam_token())
+    tasks, measured = [], []
+    for index, step in enumerate(plan):
+        if isinstance(step, dict):
+            tasks.append(configure_task(emulator.url, index, step))
+            continue
+        name = '%02d %s: %s' % (index, step.module, step.label)
+        measured.append((name, step))
+        tasks.append(task(name, step.action, step.args, **({'check_mode': True} if step.check_mode else {})))
+    run = ansible.run(ansible.write_playbook('bench requests per operation', tasks))
+    table = Table('Requests per operation', ['module', 'operation', 'requests', 'minimum', 'excess', 'task s', 'result',
+                                             'requests sent (in order)', 'the minimum'],
+                  intro='Each operation is one task of one playbook, run in this order (each starts from what the '
+                        'previous left). The APIG tasks sign with AK/SK and are given `project_id` unless the operation '
+                        'says otherwise; apps a, b, c are the seed\'s `consumer_app_a`, `_b`, `_c`. `minimum` is the fewest '
+                        'requests the API references allow for the operation, reasoned in the last column. ' + LEGEND)
+    for name, step in measured:
+        mark = run.task(name)
+        entries = ansible.requests_of(mark)
+        writes = sum(1 for entry in entries if is_write(entry))
+        result = mark['status'] if mark['status'] != 'ok' else ('changed' if mark['changed'] else 'unchanged')
+        if result == 'failed':
+            result = 'FAILED: %s' % (mark['msg'] or '')[:200]
+        elif step.label.startswith('unchanged') and (mark['changed'] or writes):
+            result += ' (%d writes!)' % writes
+        table.add(step.module, step.label, len(entries), step.minimum, len(entries) - step.minimum or '',
+                  '%.2f' % (mark['end'] - mark['start']), result, summarise_requests(entries), step.why)
+    return [table]
+
+
+# ---------------------------------------------------------------------------------------------
+# 2. Lookup cost with many similar names
+# ---------------------------------------------------------------------------------------------
+def section_lookup(ansible, emulator, sizes, repeat=3):
+    target = dict(apig_connection(emulator.url), name='bench_quota', **LIMITS)
+    playbook = ansible.write_playbook('bench lookup', [task('lookup %d' % index, QUOTA_MODULE, target)
+                                                       for index in range(repeat)])
+    table = Table('Quota lookup with many similar names',
+                  ['quotas in the gateway', 'names of the others', 'fuzzy matches', 'requests', 'expected',
+                   'task s (median)', 'requests sent'],
+                  intro="An unchanged `apig_app_quota` run on quota `bench_quota` (no apps) while the gateway holds N other "
+                        "quotas. The API's name filter is a substring match, so `bench_quota_1..N` all match it and every "
+                        "match must be read (%d per page) to find the exact name; `other_1..N` do not match. Expected: "
+                        "ceil(matches / %d) requests, nothing else. The task time is the median of %d identical tasks."
+                        % (APIG_PAGE, APIG_PAGE, repeat))
+    for size in sizes:
+        for prefix, matching in (('bench_quota_', True), ('other_', False)):
+            quotas = [dict(name='bench_quota', **LIMITS)] + [dict(name='%s%d' % (prefix, i), **LIMITS)
+                                                             for i in range(1, size + 1)]
+            emulator.reset({'apig': {'quotas': quotas}})
+            run = ansible.run(playbook)
+            marks = run.tasks('lookup ')
+            counts = [len(ansible.requests_of(mark)) for mark in marks]
+            matches = size + 1 if matching else 1
+            table.add(size + 1, '%s1..%d' % (prefix, size), matches, '/'.join(str(c) for c in sorted(set(counts))),
+                      math.ceil(matches / APIG_PAGE), '%.2f' % statistics.median(m['end'] - m['start'] for m in marks),
+                      summarise_requests(ansible.requests_of(marks[-1])))
+            print('  lookup: %d quotas (%s...): %s requests' % (size + 1, prefix, counts), flush=True)
+    return [table]
+
+
+# ---------------------------------------------------------------------------------------------
+# 3. Provisioning N services: the role next to uri tasks
+# ---------------------------------------------------------------------------------------------
+def scale_vars(url, count):
+    services, apps, wanted = [], [], []
+    for index in range(1, count + 1):
+        alias = 'bench-svc-%03d' % index
+        services.append({'id': str(uuid.uuid4()), 'alias': alias, 'title': 'Bench service %d' % index})
+        apps.append({'name': 'bench_app_%03d' % index})
+        wanted.append({'service': alias, 'quota': dict(name='bench_svc_%03d_daily' % index, apps=['bench_app_%03d' % index],
+                                                       **LIMITS)})
+    seed = {'acedata': {'services': services}, 'apig': {'apps': apps}}
+    extra_vars = dict(bench_url=url, bench_region=S.REGION, bench_instance_id=S.INSTANCE_ID, bench_user=S.USER_NAME,
+                      bench_password=S.USER_PASSWORD, bench_domain=S.DOMAIN_NAME, bench_acedata_token=S.ACEDATA_TOKEN,
+                      bench_services=wanted)
+    return seed, extra_vars
+
+
+def provisioned(emulator, count):
+    """How many of the benchmark's services have their application, quota and binding."""
+    state = emulator.control('GET', 'state')
+    apps = sum(1 for app in state['acedata']['applications'] if (app.get('service') or {}).get('alias', '').startswith('bench-svc-'))
+    quotas = [quota for quota in state['apig']['quotas'] if quota['name'].startswith('bench_svc_')]
+    bound = sum(1 for quota in quotas if quota['bound_app_num'] == 1)
+    return '%d/%d/%d of %d' % (apps, len(quotas), bound, count)
+
+
+def section_scale(ansible, emulator, count):
+    seed, extra_vars = scale_vars(emulator.url, count)
+    table = Table('Provisioning %d services: the role next to uri tasks' % count,
+                  ['playbook', 'run', 'wall s', 'CPU s', 'max RSS MB', 'peak tree MB', 'requests', 'writes',
+                   'changed', 'apps/quotas/bound'],
+                  intro='Each service gets an Ace Data Cloud application (the service is given by alias) and an APIG '
+                        'quota with one consumer app bound; %d services are seeded in the Ace Data Cloud emulator and %d '
+                        'apps in the APIG emulator. `role` is `tests/bench/role_provision.yml`: the role `api_access`, one '
+                        '`acedata_application` and one `apig_app_quota` task per service. `uri` is '
+                        '`tests/bench/uri_provision.yml`, hand-written `ansible.builtin.uri` tasks: it reads the services '
+                        'and the existing applications (every page) and the gateway\'s apps (one page) once, then per '
+                        'service creates the application if missing, looks the quota up by name, creates it if missing '
+                        'and binds the app when the quota has fewer bound apps than listed (a count, where the role '
+                        'compares identities and checks that an app is free first). Both get one IAM token per run by '
+                        'password and send it as `X-Auth-Token` (uri cannot sign AK/SK requests), with the project id the '
+                        'token names. `max RSS` is the largest single process (`ru_maxrss` from `wait4`); `peak tree` is '
+                        'the largest sum of the resident sets of the ansible-playbook process tree, sampled every 50 ms. '
+                        '`changed` counts the tasks that reported a change.' % (count, count))
+    figures = {}
+    for name in ('role', 'uri'):
+        emulator.reset(seed)
+        playbook = os.path.join(ROOT, 'tests', 'bench', '%s_provision.yml' % name)
+        for label in ('first', 're-run'):
+            print('  %s playbook, %s...' % (name, label), flush=True)
+            before = emulator.last_seq()
+            run = ansible.run(playbook, extra_vars)
+            entries = emulator.requests(before)
+            writes = sum(1 for entry in entries if is_write(entry))
+            changed = sum(1 for mark in run.marks if mark['changed'])
+            figures[name, label] = run
+            table.add(name, label, '%.1f' % run.wall, '%.1f' % run.cpu, '%.0f' % run.max_rss_mb, '%.0f' % run.peak_tree_mb,
+                      len(entries), writes, changed, provisioned(emulator, count))
+            run.requests = len(entries)
+    for label in ('first', 're-run'):
+        role, uri = figures['role', label], figures['uri', label]
+        table.add('role/uri', label, '%.2f' % (role.wall / uri.wall), '%.2f' % (role.cpu / uri.cpu),
+                  '%.2f' % (role.max_rss_mb / uri.max_rss_mb), '%.2f' % (role.peak_tree_mb / uri.peak_tree_mb),
+                  '%.2f' % (role.requests / uri.requests), '', '', '')
+    return [table]
+
+
+# ---------------------------------------------------------------------------------------------
+# 4. The cost of one task
+# ---------------------------------------------------------------------------------------------
+IMPORTS = ['ansible.module_utils.basic'] + [
+    'ansible_collections.apiops.provisioning.plugins.module_utils.%s' % name
+    for name in ('transport', 'resource', 'huaweicloud', 'apig', 'acedata')] + [
+    'ansible_collections.apiops.provisioning.plugins.modules.%s' % name
+    for name in ('apig_app_quota', 'apig_app_quota_info', 'acedata_application', 'acedata_application_info')]
+IMPORT_PROBE = '''
+import json, sys, time
+start = time.perf_counter()
+import {name}
+middle = time.perf_counter()
+loaded = 'requests' in sys.modules
+import requests
+print(json.dumps([middle - start, time.perf_counter() - middle, loaded]))
+'''
+
+
+def import_times(collections, repeat):
+    """``{module: (import s, then requests s, requests loaded by the import)}``: the best of ``repeat``
+    fresh interpreters (imports are fixed work: the fastest run is the one least disturbed)."""
+    env = dict(os.environ, PYTHONPATH=collections)
+    results = {}
+    for name in IMPORTS:
+        samples = []
+        for _index in range(repeat):
+            out = subprocess.run([sys.executable, '-c', IMPORT_PROBE.format(name=name)], env=env, check=True,
+                                 stdout=subprocess.PIPE, text=True).stdout
+            samples.append(json.loads(out))
+        results[name] = (min(s[0] for s in samples), min(s[1] for s in samples), any(s[2] for s in samples))
+    starts = []
+    for _index in range(repeat):
+        began = time.perf_counter()
+        subprocess.run([sys.executable, '-c', 'pass'], env=env, check=True)
+        starts.append(time.perf_counter() - began)
+    return results, min(starts)
+
+
+def section_task_cost(ansible, emulator, repeat):
+    results, start = import_times(os.path.join(ansible.workdir, 'collections'), repeat)
+    intro = ('Best of %d fresh interpreters (`python -c "import ..."`, timed inside the interpreter). A module task pays '
+             'its module\'s import, which includes `ansible.module_utils.basic`. `then requests` is what importing '
+             '`requests` adds afterwards: the module_utils import it lazily, where the first request is sent, so a task '
+             'that fails validation does not pay for it. Interpreter start-up alone: %.0f ms.' % (repeat, start * 1000))
+    imports = Table('Import time of the modules and their module_utils',
+                    ['import', 'ms', 'then requests, ms', 'requests loaded by the import'], intro=intro)
+    for name, (alone, then_requests, loaded) in results.items():
+        imports.add(name.replace('ansible_collections.apiops.provisioning.plugins.', ''), '%.0f' % (alone * 1000),
+                    '%.0f' % (then_requests * 1000), 'yes' if loaded else 'no')
+
+    application = {'service_id': MIDJOURNEY, 'type': 'Usage', 'scope': 'Individual'}
+    emulator.reset({'apig': {'quotas': [dict(name='bench_task', **LIMITS)]}, 'acedata': {'applications': [application]}})
+    kinds = [('ping', 'ansible.builtin.ping', {}),
+             ('unchanged apig_app_quota', QUOTA_MODULE, dict(apig_connection(emulator.url), name='bench_task', **LIMITS)),
+             ('unchanged acedata_application', APPLICATION_MODULE, dict(acedata_connection(emulator.url), service=MIDJOURNEY))]
+    tasks = [task('%s %d' % (label, index), action, args) for label, action, args in kinds for index in range(repeat)]
+    run = ansible.run(ansible.write_playbook('bench task cost', tasks))
+    per_task = Table('Wall time of one task',
+                     ['task', 'median s', 'min s', 'requests per task', 'over ping s'],
+                     intro='%d identical tasks of each kind in one playbook run (localhost, connection local). '
+                           '`ansible.builtin.ping` is the floor any module task pays. The ansible-playbook run took '
+                           '%.1f s in all, %.1f s of it before the first task started.'
+                           % (repeat, run.wall, run.marks[0]['start'] - run.started))
+    floor = None
+    for label, _action, _args in kinds:
+        marks = run.tasks(label + ' ')
+        durations = [mark['end'] - mark['start'] for mark in marks]
+        median = statistics.median(durations)
+        floor = median if floor is None else floor
+        counts = sorted(set(len(ansible.requests_of(mark)) for mark in marks))
+        per_task.add(label, '%.2f' % median, '%.2f' % min(durations), '/'.join(str(c) for c in counts),
+                     '%.2f' % (median - floor))
+    return [imports, per_task]
+
+
+# ---------------------------------------------------------------------------------------------
+# The run
+# ---------------------------------------------------------------------------------------------
+def machine(latency_ms):
+    import ansible.release  # pylint: disable=import-outside-toplevel
+    import requests  # pylint: disable=import-outside-toplevel
+
+    model = ''
+    try:
+        with open('/proc/cpuinfo', encoding='utf-8') as handle:
+            model = next((line.split(':', 1)[1].strip() for line in handle if line.startswith('model name')), '')
+    except OSError:
+        pass
+    return [('date', datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')),
+            ('CPUs (nproc)', '%d%s' % (os.cpu_count() or 0, ' (%s)' % model if model else '')),
+            ('load average at start', '%.2f %.2f %.2f' % os.getloadavg()),
+            ('system', '%s %s' % (platform.system(), platform.release())),
+            ('Python', '%s (%s)' % (platform.python_version(), sys.executable)),
+            ('ansible-core', ansible.release.__version__),
+            ('requests', requests.__version__),
+            ('emulator latency', '%g ms per API request (`POST /_emulator/config {"latency_ms": %g}`)' % (latency_ms, latency_ms))]
+
+
+def markdown(args, facts, tables, elapsed):
+    lines = ['# Performance', '',
+             'Generated by `make bench` (`python tests/bench/run.py%s`); do not edit by hand. Every figure is measured '
+             'against the emulator (`docs/emulator.md`) with a fixed latency per API request, so request counts weigh in '
+             'the times as they would against the real APIs. Times vary from run to run (and with the load of the '
+             'machine); request counts do not, and `tests/functional/test_request_counts.py` asserts them.'
+             % (' --quick' if args.quick else ''), '',
+             'Run it with `make bench`, or `python tests/bench/run.py [--quick] [--latency-ms MS] [--services N] '
+             '[--sizes 10,1000,10000] [--sections 1,2,3,4] [--output FILE]` with the project\'s Python (ansible-core and '
+             'requests installed). Most of a full run goes to provisioning 100 services (some 900 task runs of 0.5 to 1 s '
+             'each): 10 to 15 minutes on 2 cores, depending on the load (see below). `--quick` (10 services, lookups of '
+             'up to 1,000 quotas) takes a few minutes.', '',
+             '## Machine', '', '| | |', '|---|---|']
+    lines += ['| %s | %s |' % fact for fact in facts]
+    lines += ['| run time | %.0f s |' % elapsed, '']
+    for table in tables:
+        lines.append(table.markdown())
+    return '\n'.join(lines)
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(description=__doc__.split('\n', maxsplit=1)[0])
+    parser.add_argument('--latency-ms', type=float, default=20.0, help='emulator latency per API request (default 20)')
+    parser.add_argument('--quick', action='store_true', help='smaller sizes: 10 services, lookups of 10 and 1,000 quotas')
+    parser.add_argument('--services', type=int, help='services provisioned in section 3 (default 100, quick 10)')
+    parser.add_argument('--sizes', help='comma-separated quota counts of section 2 (default 10,1000,10000; quick 10,1000)')
+    parser.add_argument('--repeat', type=int, help='repetitions of each timing (default 5, quick 3)')
+    parser.add_argument('--sections', default='1,2,3,4', help='sections to run (default 1,2,3,4)')
+    parser.add_argument('--output', default=os.path.join(ROOT, 'docs', 'performance.md'),
+                        help='Markdown file to write (default docs/performance.md; "-" writes none)')
+    parser.add_argument('--keep', action='store_true', help='keep the work folder (playbooks, logs, task marks)')
+    args = parser.parse_args(argv)
+    args.services = args.services or (10 if args.quick else 100)
+    args.sizes = [int(size) for size in (args.sizes or ('10,1000' if args.quick else '10,1000,10000')).split(',')]
+    args.repeat = args.repeat or (3 if args.quick else 5)
+    args.sections = set(int(section) for section in args.sections.split(','))
+    return args
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    began = time.perf_counter()
+    facts = machine(args.latency_ms)
+    for name, value in facts:
+        print('%-22s %s' % (name, value))
+    workdir = tempfile.mkdtemp(prefix='bench-')
+    emulator = Emulator(args.latency_ms)
+    tables = []
+    try:
+        ansible = Ansible(workdir, emulator)
+        sections = [(1, 'requests per operation', lambda: section_requests(ansible, emulator)),
+                    (2, 'lookup cost', lambda: section_lookup(ansible, emulator, args.sizes)),
+                    (3, '%d services, role and uri' % args.services, lambda: section_scale(ansible, emulator, args.services)),
+                    (4, 'cost of one task', lambda: section_task_cost(ansible, emulator, args.repeat))]
+        for number, title, body in sections:
+            if number not in args.sections:
+                continue
+            started = time.perf_counter()
+            print('\n[%d] %s...' % (number, title), flush=True)
+            for table in body():
+                tables.append(table)
+                print(table.text(), flush=True)
+            print('[%d] %.0f s' % (number, time.perf_counter() - started), flush=True)
+    finally:
+        emulator.close()
+        if args.keep:
+            print('\nwork folder kept: %s' % workdir)
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+    elapsed = time.perf_counter() - began
+    if args.output != '-':
+        with open(args.output, 'w', encoding='utf-8') as handle:
+            handle.write(markdown(args, facts, tables, elapsed))
+        print('\nwritten: %s' % os.path.relpath(args.output))
+    print('run time: %.0f s' % elapsed)
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
