@@ -14,21 +14,23 @@ REQUIREMENTS := requirements.txt tests/requirements-test.txt
 RUNNER := $(VENV_PYTHON) tests/utils/run_tests.py
 EMULATOR_PORT ?= 0
 
-.PHONY: help venv test sanity units functional integration lint emulator build clean distclean demo bench
+.PHONY: help venv test sanity units functional reliability integration lint emulator build clean distclean demo bench docs matrix
 
 help:
 	@echo 'make demo         the provisioning playbook, twice, on the embedded emulator, then a summary'
 	@echo 'make venv         create or update .venv/ (reinstalls only when a requirements file changed)'
-	@echo 'make test         all stages: sanity, units, functional, integration, lint; ends with "N passed, N failed"'
+	@echo 'make test         all stages: sanity, units, functional, integration, lint, docs-current, matrix; ends with "N passed, N failed"'
 	@echo 'make sanity       ansible-test sanity only'
 	@echo 'make units        unit tests (tests/unit) only'
 	@echo 'make functional   functional tests (tests/functional) only'
 	@echo 'make integration  integration targets against the emulator only'
 	@echo 'make lint         the lint stages only (ansible-lint, docs, changelog; each off until its tool is pinned)'
+	@echo 'make docs         regenerate the module and role reference in docs/collection/ (antsibull-docs)'
+	@echo 'make matrix       the version matrix only: sanity/units on other ansible-core lines, each in .venv-<line>/'
 	@echo 'make emulator     the API emulator in the foreground (EMULATOR_PORT=0 picks a free port)'
 	@echo 'make bench        the benchmark (requests per operation, lookup cost, role vs uri); BENCH_ARGS=--quick'
 	@echo 'make build        build the collection artifact into dist/'
-	@echo 'make clean        remove .build/, tests/output/ and dist/ (make distclean: .venv/ too)'
+	@echo 'make clean        remove .build/, tests/output/ and dist/ (make distclean: .venv/ and .venv-*/ too)'
 
 venv:
 	@$(BOOTSTRAP_PYTHON) tests/utils/make_venv.py --venv $(VENV) $(REQUIREMENTS)
@@ -36,11 +38,17 @@ venv:
 test: venv
 	@$(RUNNER)
 
-sanity units functional integration: venv
+sanity units functional reliability integration: venv
 	@$(RUNNER) $@
 
 lint: venv
 	@$(RUNNER) ansible-lint docs-lint changelog-lint
+
+docs: venv
+	@$(VENV_PYTHON) tests/utils/build_docs.py
+
+matrix: venv
+	@$(RUNNER) matrix
 
 emulator: venv
 	@PYTHONPATH=tests exec $(VENV_PYTHON) -m emulator --port $(EMULATOR_PORT)
@@ -53,7 +61,7 @@ clean:
 	rm -rf .build tests/output dist
 
 distclean: clean
-	rm -rf $(VENV)
+	rm -rf $(VENV) $(VENV)-*
 
 demo: venv
 	@$(VENV_PYTHON) tests/demo/run.py

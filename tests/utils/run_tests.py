@@ -11,15 +11,32 @@ Run it with the project venv's interpreter (``make venv`` makes it). Stages, in 
   sanity          ansible-test sanity --venv (offline get-pip shim); one test per sanity test
   units           ansible-test units --local on tests/unit; pytest's junit counts
   functional      pytest tests/functional (PYTHONPATH=tests); pytest's junit counts
+  reliability     pytest tests/reliability: faults, races, hostile input, secrets, TLS; it
+                  rewrites docs/reliability.md
   integration     the emulator in its own process, ansible-test integration --local; one test
                   per target
   ansible-lint    } lint stages: each runs once its configuration exists and its tool is
   docs-lint       } installed in the venv (pin it in tests/requirements-test.txt); until then
   changelog-lint  } it is shown as "off" and counts nothing
+  docs-current    the reference in docs/collection/ is what antsibull-docs renders from the
+                  plugins' and roles' own documentation now (tests/utils/build_docs.py --check;
+                  `make docs` regenerates it); one test
+  matrix-<line>-sanity, matrix-<line>-units
+                  the version matrix: sanity and/or unit tests with another ansible-core release
+                  line (MATRIX below), each from its own venv .venv-<line>/, made or updated by
+                  tests/utils/make_venv.py from tests/requirements-matrix-<line>.txt and a real
+                  Python of the version that line needs; counted like the main stages. A line
+                  whose Python this machine lacks is skipped (one skipped test per stage).
+
+``matrix`` as a STAGE means every matrix stage (``make matrix``).
 
 Every stage runs even when an earlier one failed. The output ends with a table and the line
 ``N passed, N failed`` (``, N skipped`` when something was skipped). The exit code is non-zero when
 a test failed or a stage could not run. Each stage's output is also kept in ``.build/logs/``.
+
+The main stages run with the interpreter and tools of the venv that runs this script (ansible-core
+from tests/requirements-test.txt); the matrix stages run the same ansible-test commands with the
+tools of their own venv (``Toolchain``).
 
 ansible-test needs the collection in a real ``.../ansible_collections/apiops/provisioning``
 folder, so the files git knows (tracked, and untracked but not ignored) are copied to
@@ -56,6 +73,16 @@ SHIM = os.path.join(ROOT, 'tests', 'utils', 'get_pip_offline.py')
 PYTHON_VERSION = '%d.%d' % sys.version_info[:2]
 VENV_BIN = os.path.dirname(os.path.abspath(sys.executable))
 
+# The version matrix: (ansible-core release line, the Python it runs on here, the stages it gets).
+# The main stages cover the line pinned in tests/requirements-test.txt (2.19 on Python 3.11).
+# ansible-core 2.20 and later need Python 3.12 or later; 2.18 is the oldest line tested, so
+# meta/runtime.yml says requires_ansible ">=2.18.0".
+MATRIX = (
+    ('2.21', '3.12', ('sanity', 'units')),
+    ('2.20', '3.12', ('units',)),
+    ('2.18', '3.11', ('units',)),
+)
+
 # Never copied into the staged collection, whatever git says.
 STAGE_EXCLUDED_PREFIXES = ('.git/', '.build/', '.venv', 'tests/output/', 'dist/')
 # Kept in the staged collection between runs: ansible-test's output and the copy's own git.
@@ -70,10 +97,15 @@ TIMEOUTS = {
     'sanity': 30 * 60,
     'units': 10 * 60,
     'functional': 15 * 60,
+    'reliability': 20 * 60,
     'integration': 25 * 60,
     'ansible-lint': 10 * 60,
     'docs-lint': 10 * 60,
     'changelog-lint': 5 * 60,
+    'docs-current': 10 * 60,
+    'matrix-venv': 20 * 60,      # creating or updating one matrix venv
+    'matrix-sanity': 30 * 60,
+    'matrix-units': 10 * 60,
 }
 
 # Variables written to tests/integration/integration_config.yml (seed names from tests/emulator/seed.py).
@@ -92,6 +124,31 @@ INTEGRATION_VARS = (
 
 class StageError(Exception):
     """A stage could not run (as opposed to a test that ran and failed)."""
+
+
+class StageSkipped(Exception):
+    """A stage cannot apply on this machine (for example: no Python of the version it needs)."""
+
+
+class Toolchain:
+    """The venv whose ansible-test, interpreter and tools a stage uses."""
+
+    def __init__(self, bin_dir, python_version, label='main'):
+        self.bin = bin_dir
+        self.python_version = python_version
+        self.label = label
+        self.core_version = None
+
+    @property
+    def python(self):
+        return os.path.join(self.bin, 'python')
+
+    @property
+    def venv(self):
+        return os.path.dirname(self.bin)
+
+
+MAIN = Toolchain(VENV_BIN, PYTHON_VERSION)
 
 
 class Result:
@@ -133,14 +190,14 @@ def banner(title):
     say('=' * 100)
 
 
-def base_env():
+def base_env(toolchain=MAIN):
     """The environment for every tool: the venv first on PATH, no inherited PYTHONPATH or git overrides."""
     env = dict(os.environ)
     for name in ('PYTHONPATH', 'PYTHONHOME', 'GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'ANSIBLE_COLLECTIONS_PATH',
-                 'ANSIBLE_COLLECTIONS_PATHS', 'ANSIBLE_CONFIG'):
+                 'ANSIBLE_COLLECTIONS_PATHS', 'ANSIBLE_CONFIG', 'VIRTUAL_ENV'):
         env.pop(name, None)
-    env['PATH'] = VENV_BIN + os.pathsep + env.get('PATH', '')
-    env['VIRTUAL_ENV'] = os.path.dirname(VENV_BIN)
+    env['PATH'] = toolchain.bin + os.pathsep + env.get('PATH', '')
+    env['VIRTUAL_ENV'] = toolchain.venv
     env['PYTHONUNBUFFERED'] = '1'
     return env
 
@@ -199,16 +256,16 @@ def stop_group(proc, grace=10):
             continue
 
 
-def tool(name):
+def tool(name, toolchain=MAIN):
     """Path of a command installed in the venv, or None."""
-    path = os.path.join(VENV_BIN, name)
+    path = os.path.join(toolchain.bin, name)
     return path if os.path.exists(path) else None
 
 
-def need_tool(name):
-    path = tool(name)
+def need_tool(name, toolchain=MAIN):
+    path = tool(name, toolchain)
     if not path:
-        raise StageError('%s is not installed in %s (run `make venv`)' % (name, os.path.dirname(VENV_BIN)))
+        raise StageError('%s is not installed in %s (run `make venv`)' % (name, toolchain.venv))
     return path
 
 
@@ -344,19 +401,19 @@ def stage_collection():
 # -- stages --------------------------------------------------------------------------------------
 
 
-def ansible_test_version_dir():
+def ansible_test_version_dir(toolchain=MAIN):
     """The installed ansible_test package directory."""
     code = 'import ansible_test, os; print(os.path.dirname(ansible_test.__file__))'
-    output = subprocess.run([sys.executable, '-c', code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False,
-                            env=base_env())
+    output = subprocess.run([toolchain.python, '-c', code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False,
+                            env=base_env(toolchain))
     if output.returncode:
         raise StageError('ansible_test is not importable: %s' % output.stderr.decode(errors='replace').strip())
     return output.stdout.decode().strip()
 
 
-def install_get_pip_shim():
+def install_get_pip_shim(toolchain=MAIN):
     """Put the offline get-pip shim where ansible-test looks for its cached get-pip script."""
-    requirements = os.path.join(ansible_test_version_dir(), '_internal', 'python_requirements.py')
+    requirements = os.path.join(ansible_test_version_dir(toolchain), '_internal', 'python_requirements.py')
     with open(requirements, encoding='utf-8') as handle:
         match = re.search(r"""\bpip\s*=\s*['"]([0-9][0-9.]*)['"]""", handle.read())
     if not match:
@@ -383,60 +440,62 @@ def install_get_pip_shim():
     return target
 
 
-def check_interpreter():
+def check_interpreter(toolchain=MAIN):
     """The first python3.X on PATH must be a working interpreter (pyenv shims exit 127)."""
-    name = 'python%s' % PYTHON_VERSION
-    found = shutil.which(name, path=base_env()['PATH'])
+    name = 'python%s' % toolchain.python_version
+    found = shutil.which(name, path=base_env(toolchain)['PATH'])
     if not found:
         raise StageError('%s is not on PATH' % name)
     probe = subprocess.run([found, '-c', 'import sys; print(sys.version)'], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                           check=False, env=base_env())
+                           check=False, env=base_env(toolchain))
     if probe.returncode:
         raise StageError('%s (%s) does not run (exit code %d)' % (name, found, probe.returncode))
 
 
-def sanity_tests():
+def sanity_tests(toolchain=MAIN):
     """Names of the sanity tests ansible-test would run here."""
-    command = [need_tool('ansible-test'), 'sanity', '--list-tests', '--python', PYTHON_VERSION, '--color', 'no']
-    proc = subprocess.run(command, cwd=STAGE, env=base_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    command = [need_tool('ansible-test', toolchain), 'sanity', '--list-tests', '--python', toolchain.python_version,
+               '--color', 'no']
+    proc = subprocess.run(command, cwd=STAGE, env=base_env(toolchain), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                           stdin=subprocess.DEVNULL, check=False, timeout=300)
     if proc.returncode:
         raise StageError('ansible-test sanity --list-tests failed: %s' % proc.stderr.decode(errors='replace').strip()[-2000:])
     return [line.strip() for line in proc.stdout.decode().splitlines() if line.strip()]
 
 
-def stage_sanity(result):
+def stage_sanity(result, toolchain=MAIN, name='sanity', timeout=TIMEOUTS['sanity']):
     """One test per sanity test: its junit result; a test that never finished counts as failed."""
-    install_get_pip_shim()
-    check_interpreter()
+    install_get_pip_shim(toolchain)
+    check_interpreter(toolchain)
     if glob.glob(os.path.join(STAGE, 'tests', 'sanity', 'ignore-*.txt')):
-        result.fail('sanity: tests/sanity/ignore-*.txt exists; this project keeps zero ignore entries')
-    expected = sanity_tests()
+        result.fail('%s: tests/sanity/ignore-*.txt exists; this project keeps zero ignore entries' % name)
+    expected = sanity_tests(toolchain)
     clear_results()
-    command = [need_tool('ansible-test'), 'sanity', '--venv', '--python', PYTHON_VERSION, '--junit', '--color', 'no']
-    code, output = run(command, 'sanity.log', timeout=TIMEOUTS['sanity'])
-    keep_results('sanity')
+    command = [need_tool('ansible-test', toolchain), 'sanity', '--venv', '--python', toolchain.python_version, '--junit',
+               '--color', 'no']
+    code, output = run(command, '%s.log' % name, env=base_env(toolchain), timeout=timeout)
+    keep_results(name)
     outcomes = {}
-    for name, outcome in parse_junit_cases(sorted(glob.glob(output_dir('junit', '*.xml')))):
+    for case, outcome in parse_junit_cases(sorted(glob.glob(output_dir('junit', '*.xml')))):
         # "sanity::compile-python-3.11" -> "compile"
-        name = re.sub(r'-(python-)?\d+\.\d+$', '', name.split('::')[-1])
-        if outcomes.get(name) != 'failed':
-            outcomes[name] = outcome
+        case = re.sub(r'-(python-)?\d+\.\d+$', '', case.split('::')[-1])
+        if outcomes.get(case) != 'failed':
+            outcomes[case] = outcome
     started = set(re.findall(r'^Running sanity test [\'"]([^\'"]+)[\'"]', output, re.M))
-    for name in sorted(set(expected) | set(outcomes)):
-        outcome = outcomes.get(name)
+    for test in sorted(set(expected) | set(outcomes)):
+        outcome = outcomes.get(test)
         if outcome == 'passed':
             result.passed += 1
         elif outcome == 'skipped':
             result.skipped += 1
         elif outcome == 'failed':
-            result.fail('sanity: %s' % name)
+            result.fail('%s: %s' % (name, test))
         elif code == 0:
             result.skipped += 1  # finished without a junit result: not applicable here
-        elif name in started:
-            result.fail('sanity: %s (crashed, see .build/logs/sanity.log)' % name)
+        elif test in started:
+            result.fail('%s: %s (crashed, see .build/logs/%s.log)' % (name, test, name))
         else:
-            result.fail('sanity: %s (not run: ansible-test stopped before it)' % name)
+            result.fail('%s: %s (not run: ansible-test stopped before it)' % (name, test))
     if code is None:
         raise StageError('time limit reached')
     if code and not result.failed:
@@ -445,15 +504,16 @@ def stage_sanity(result):
         raise StageError('ansible-test sanity passed no test')
 
 
-def stage_units(result):
-    check_interpreter()
+def stage_units(result, toolchain=MAIN, name='units', timeout=TIMEOUTS['units']):
+    check_interpreter(toolchain)
     if not glob.glob(os.path.join(STAGE, 'tests', 'unit', '**', 'test_*.py'), recursive=True):
         result.note = 'no unit tests'
         return
     clear_results()
-    command = [need_tool('ansible-test'), 'units', '--local', '--python', PYTHON_VERSION, '--color', 'no']
-    code, output = run(command, 'units.log', timeout=TIMEOUTS['units'])
-    keep_results('units')
+    command = [need_tool('ansible-test', toolchain), 'units', '--local', '--python', toolchain.python_version,
+               '--color', 'no']
+    code, output = run(command, '%s.log' % name, env=base_env(toolchain), timeout=timeout)
+    keep_results(name)
     if code is None:
         raise StageError('time limit reached')
     files = sorted(glob.glob(output_dir('junit', '*.xml')))
@@ -465,29 +525,38 @@ def stage_units(result):
         raise StageError('ansible-test units exited with %d but reported no failed test' % code)
 
 
-def stage_functional(result):
-    tests = os.path.join(STAGE, 'tests', 'functional')
-    if not glob.glob(os.path.join(tests, '**', 'test_*.py'), recursive=True):
-        result.note = 'no functional tests'
-        return
-    junit = os.path.join(BUILD, 'junit', 'functional.xml')
-    if os.path.exists(junit):
-        os.remove(junit)
-    env = base_env()
-    env['PYTHONPATH'] = os.pathsep.join([os.path.join(STAGE, 'tests'), COLLECTIONS])
-    command = [sys.executable, '-m', 'pytest', 'tests/functional', '-p', 'no:cacheprovider', '-ra', '-q',
-               '--junitxml', junit]
-    code, _output = run(command, 'functional.log', env=env, timeout=TIMEOUTS['functional'])
-    if code is None:
-        raise StageError('time limit reached')
-    if code == 5:
-        result.note = 'no functional tests collected'
-        return
-    if not os.path.exists(junit):
-        raise StageError('pytest exited with %d and wrote no junit file' % code)
-    count_pytest_junit(result, [junit])
-    if code and not result.failed:
-        raise StageError('pytest exited with %d but reported no failed test' % code)
+def pytest_stage(folder, extra_env=None):
+    """A stage that runs pytest on ``tests/<folder>`` in the staged copy and counts its junit file."""
+    def stage(result):
+        tests = os.path.join(STAGE, 'tests', folder)
+        if not glob.glob(os.path.join(tests, '**', 'test_*.py'), recursive=True):
+            result.note = 'no %s tests' % folder
+            return
+        junit = os.path.join(BUILD, 'junit', '%s.xml' % folder)
+        if os.path.exists(junit):
+            os.remove(junit)
+        env = base_env()
+        env['PYTHONPATH'] = os.pathsep.join([os.path.join(STAGE, 'tests'), COLLECTIONS])
+        env.update(extra_env or {})
+        command = [sys.executable, '-m', 'pytest', 'tests/%s' % folder, '-p', 'no:cacheprovider', '-ra', '-q',
+                   '--junitxml', junit]
+        code, _output = run(command, '%s.log' % folder, env=env, timeout=TIMEOUTS[folder])
+        if code is None:
+            raise StageError('time limit reached')
+        if code == 5:
+            result.note = 'no %s tests collected' % folder
+            return
+        if not os.path.exists(junit):
+            raise StageError('pytest exited with %d and wrote no junit file' % code)
+        count_pytest_junit(result, [junit])
+        if code and not result.failed:
+            raise StageError('pytest exited with %d but reported no failed test' % code)
+    return stage
+
+
+stage_functional = pytest_stage('functional')
+# The reliability suite writes its table to docs/reliability.md of the repository, not of the copy.
+stage_reliability = pytest_stage('reliability', {'RELIABILITY_REPORT': os.path.join(ROOT, 'docs', 'reliability.md')})
 
 
 def load_seed():
@@ -623,16 +692,156 @@ def lint_stage(name, config, executable, command):
     return stage
 
 
+def stage_docs_current(result):
+    """docs/collection/ matches what antsibull-docs renders now (one test)."""
+    if not tool('antsibull-docs'):
+        result.status = 'off'
+        result.note = 'antsibull-docs not in tests/requirements-test.txt'
+        return
+    script = os.path.join(STAGE, 'tests', 'utils', 'build_docs.py')
+    command = [sys.executable, script, '--check', '--collections-root', COLLECTIONS]
+    code, output = run(command, 'docs-current.log', timeout=TIMEOUTS['docs-current'])
+    if code is None:
+        raise StageError('time limit reached')
+    if code == 0:
+        result.passed += 1
+    elif code == 1:
+        first = next((line for line in output.splitlines() if ' is out of date: ' in line), 'docs/collection/ is out of date')
+        result.fail('docs-current: %s; run `make docs` and commit docs/collection/ (diff in .build/logs/docs-current.log)'
+                    % first.strip())
+    else:
+        raise StageError('tests/utils/build_docs.py --check could not render the docs (exit code %d)' % code)
+
+
+# -- the version matrix ----------------------------------------------------------------------------
+
+
+def python_version_of(path):
+    """``X.Y`` of the interpreter at ``path``, or None when it does not run (pyenv shims exit 127)."""
+    try:
+        probe = subprocess.run([path, '-c', 'import sys; print("%d.%d" % sys.version_info[:2])'], stdin=subprocess.DEVNULL,
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, check=False, timeout=60)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return probe.stdout.decode().strip() if probe.returncode == 0 else None
+
+
+def find_python(version):
+    """A real interpreter of Python ``version`` (``X.Y``), or None.
+
+    Looked for: pyenv's installs (newest patch release first), then ``pythonX.Y`` on PATH outside
+    pyenv's shims. The venv a matrix line gets is made from it.
+    """
+    def patch_level(path):
+        release = os.path.basename(os.path.dirname(os.path.dirname(path)))
+        return tuple(int(part) if part.isdigit() else -1 for part in release.split('.'))
+
+    candidates = []
+    for home in dict.fromkeys((os.path.expanduser('~'), '/root')):
+        candidates += sorted(glob.glob(os.path.join(home, '.pyenv', 'versions', version + '.*', 'bin', 'python')),
+                             key=patch_level, reverse=True)
+    for directory in os.environ.get('PATH', '').split(os.pathsep):
+        if directory and os.sep + 'shims' not in directory:
+            candidates.append(os.path.join(directory, 'python' + version))
+    for candidate in dict.fromkeys(candidates):
+        if os.access(candidate, os.X_OK) and python_version_of(candidate) == version:
+            return candidate
+    return None
+
+
+_MATRIX_TOOLCHAINS = {}
+
+
+def matrix_toolchain(line, python_version):
+    """Make or update ``.venv-<line>/``; return its Toolchain (once per run and line).
+
+    Raises StageSkipped when this machine has no Python ``python_version``, StageError when the
+    venv cannot be made or holds another ansible-core line.
+    """
+    if line not in _MATRIX_TOOLCHAINS:
+        try:
+            _MATRIX_TOOLCHAINS[line] = _make_matrix_toolchain(line, python_version)
+        except (StageError, StageSkipped) as ex:
+            _MATRIX_TOOLCHAINS[line] = ex
+    found = _MATRIX_TOOLCHAINS[line]
+    if isinstance(found, Exception):
+        raise found
+    return found
+
+
+def _make_matrix_toolchain(line, python_version):
+    pins = os.path.join(ROOT, 'tests', 'requirements-matrix-%s.txt' % line)
+    if not os.path.exists(pins):
+        raise StageError('%s is missing' % os.path.relpath(pins, ROOT))
+    interpreter = find_python(python_version)
+    if not interpreter:
+        raise StageSkipped('no Python %s on this machine (ansible-core %s needs it)' % (python_version, line))
+    venv_dir = os.path.join(ROOT, '.venv-%s' % line)
+    command = [interpreter, os.path.join(ROOT, 'tests', 'utils', 'make_venv.py'), '--venv', venv_dir,
+               os.path.join(ROOT, 'requirements.txt'), pins]
+    env = base_env()
+    env['PATH'] = env['PATH'].split(os.pathsep, 1)[1]  # not the main venv's tools
+    env.pop('VIRTUAL_ENV', None)
+    code, _output = run(command, 'matrix-%s-venv.log' % line, cwd=ROOT, env=env, timeout=TIMEOUTS['matrix-venv'])
+    if code is None:
+        raise StageError('making %s: time limit reached' % os.path.relpath(venv_dir, ROOT))
+    if code:
+        raise StageError('making %s failed (exit code %d, see .build/logs/matrix-%s-venv.log)'
+                         % (os.path.relpath(venv_dir, ROOT), code, line))
+    toolchain = Toolchain(os.path.join(venv_dir, 'bin'), python_version, line)
+    probe = subprocess.run([toolchain.python, '-c', 'from ansible.release import __version__; print(__version__)'],
+                           stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False,
+                           env=base_env(toolchain))
+    version = probe.stdout.decode().strip()
+    if probe.returncode or not version.startswith(line + '.'):
+        raise StageError('%s holds ansible-core %r, not %s.x' % (os.path.relpath(venv_dir, ROOT), version or None, line))
+    say('ansible-core %s on Python %s (%s)' % (version, python_version, interpreter))
+    toolchain.core_version = version
+    return toolchain
+
+
+def matrix_stage(line, python_version, kind):
+    """The sanity or units stage of one matrix line."""
+    name = 'matrix-%s-%s' % (line, kind)
+
+    def stage(result):
+        try:
+            toolchain = matrix_toolchain(line, python_version)
+        except StageSkipped as ex:
+            result.status = 'skipped'
+            result.skipped += 1
+            result.note = str(ex)
+            say('skipped: %s' % ex)
+            return
+        result.note = 'ansible-core %s, Python %s' % (toolchain.core_version, python_version)
+        if kind == 'sanity':
+            stage_sanity(result, toolchain, name, TIMEOUTS['matrix-sanity'])
+        else:
+            stage_units(result, toolchain, name, TIMEOUTS['matrix-units'])
+
+    return stage
+
+
+MATRIX_STAGES = tuple(('matrix-%s-%s' % (line, kind), matrix_stage(line, python_version, kind))
+                      for line, python_version, kinds in MATRIX for kind in kinds)
+
 STAGES = (
     ('sanity', stage_sanity),
     ('units', stage_units),
     ('functional', stage_functional),
+    ('reliability', stage_reliability),
     ('integration', stage_integration),
     # Lint stages: each turns itself on once its tool is pinned in tests/requirements-test.txt.
     ('ansible-lint', lint_stage('ansible-lint', '.ansible-lint', 'ansible-lint', [])),
     ('docs-lint', lint_stage('docs-lint', None, 'antsibull-docs', ['lint-collection-docs', '--plugin-docs', '.'])),
     ('changelog-lint', lint_stage('changelog-lint', 'changelogs/config.yaml', 'antsibull-changelog', ['lint'])),
-)
+    ('docs-current', stage_docs_current),
+) + MATRIX_STAGES
+
+# Names that stand for several stages on the command line.
+GROUPS = {
+    'matrix': [name for name, _stage in MATRIX_STAGES],
+}
 
 
 # -- main ----------------------------------------------------------------------------------------
@@ -640,10 +849,10 @@ STAGES = (
 
 def summary(results):
     banner('summary')
-    say('%-16s %8s %8s %8s %9s  %s' % ('stage', 'passed', 'failed', 'skipped', 'seconds', 'status'))
+    say('%-20s %8s %8s %8s %9s  %s' % ('stage', 'passed', 'failed', 'skipped', 'seconds', 'status'))
     for r in results:
         status = r.status if r.status != 'ok' or not r.failed else 'failed'
-        say('%-16s %8d %8d %8d %9.1f  %s%s' % (r.name, r.passed, r.failed, r.skipped, r.seconds, status,
+        say('%-20s %8d %8d %8d %9.1f  %s%s' % (r.name, r.passed, r.failed, r.skipped, r.seconds, status,
                                                (' (%s)' % r.note) if r.note else ''))
     failures = [f for r in results for f in r.failures]
     if failures:
@@ -665,16 +874,20 @@ def summary(results):
 def main(argv=None):
     names = [name for name, _stage in STAGES]
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('stages', nargs='*', metavar='STAGE', help='stages to run (default: all): %s' % ', '.join(names))
+    parser.add_argument('stages', nargs='*', metavar='STAGE',
+                        help='stages to run (default: all): %s; or %s' % (', '.join(names), ', '.join(sorted(GROUPS))))
     parser.add_argument('--list', action='store_true', help='list the stages and exit')
     args = parser.parse_args(argv)
     if args.list:
         say('\n'.join(names))
         return 0
-    unknown = [s for s in args.stages if s not in names]
+    unknown = [s for s in args.stages if s not in names and s not in GROUPS]
     if unknown:
-        parser.error('unknown stage(s): %s (choose from %s)' % (', '.join(unknown), ', '.join(names)))
-    selected = [(name, stage) for name, stage in STAGES if not args.stages or name in args.stages]
+        parser.error('unknown stage(s): %s (choose from %s)' % (', '.join(unknown), ', '.join(names + sorted(GROUPS))))
+    wanted = set()
+    for name in args.stages:
+        wanted.update(GROUPS.get(name, [name]))
+    selected = [(name, stage) for name, stage in STAGES if not args.stages or name in wanted]
 
     results = []
     banner('staging the collection')

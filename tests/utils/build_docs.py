@@ -1,0 +1,206 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, apiops.provisioning contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""``make docs``: render the collection's reference (modules and roles) into ``docs/collection/``.
+
+    .venv/bin/python tests/utils/build_docs.py              # regenerate docs/collection/
+    .venv/bin/python tests/utils/build_docs.py --check      # exit 1 when docs/collection/ is stale
+
+(exit code 2: the docs could not be rendered at all.)
+
+The RST comes from the plugins' own DOCUMENTATION, EXAMPLES and RETURN and from the roles'
+``meta/argument_specs.yml``, rendered by ``antsibull-docs collection --use-current`` (the format of
+Ansible's documentation site). Run it with the project venv's interpreter: ``antsibull-docs`` and
+``ansible-doc`` are taken from that venv, so the pinned antsibull-docs decides the output.
+
+antsibull-docs finds the collection through ``ANSIBLE_COLLECTIONS_PATH``; unless
+``--collections-root`` names a folder that already holds this tree as
+``ansible_collections/apiops/provisioning``, a temporary one with a symbolic link to this
+repository is made. Nothing is fetched from the network.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import filecmp
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+NAMESPACE, NAME = 'apiops', 'provisioning'
+COLLECTION = '%s.%s' % (NAMESPACE, NAME)
+DEST = os.path.join(ROOT, 'docs', 'collection')
+VENV_BIN = os.path.dirname(os.path.abspath(sys.executable))
+# antsibull-docs options: one flat folder (index.rst and one file per plugin and role), and a
+# plugin whose documentation does not parse fails the run instead of becoming an error page.
+ANTSIBULL_OPTIONS = ['--use-current', '--squash-hierarchy', '--fail-on-error']
+# At most this many lines of diff are shown per differing file.
+DIFF_LINES = 40
+
+
+class RenderError(Exception):
+    """antsibull-docs could not render the docs (exit code 2, as opposed to 1: stale docs)."""
+
+
+def tool(name):
+    """A command of this venv (preferred) or of PATH."""
+    path = os.path.join(VENV_BIN, name)
+    if os.access(path, os.X_OK):
+        return path
+    return shutil.which(name)
+
+
+def environment(collections_root):
+    env = dict(os.environ)
+    for name in ('PYTHONPATH', 'ANSIBLE_COLLECTIONS_PATHS', 'ANSIBLE_CONFIG'):
+        env.pop(name, None)
+    env['PATH'] = VENV_BIN + os.pathsep + env.get('PATH', '')  # antsibull-docs runs ansible-doc from PATH
+    env['ANSIBLE_COLLECTIONS_PATH'] = collections_root
+    env['ANSIBLE_COLLECTIONS_SCAN_SYS_PATH'] = 'False'
+    env['ANSIBLE_NOCOLOR'] = '1'
+    env['ANSIBLE_DEPRECATION_WARNINGS'] = 'False'
+    return env
+
+
+def collections_root_for(root, scratch):
+    """A folder that holds ``root`` as ``ansible_collections/apiops/provisioning``."""
+    parts = os.path.realpath(root).split(os.sep)
+    if parts[-3:] == ['ansible_collections', NAMESPACE, NAME]:
+        return os.sep.join(parts[:-3])
+    base = os.path.join(scratch, 'collections')
+    os.makedirs(os.path.join(base, 'ansible_collections', NAMESPACE))
+    os.symlink(os.path.realpath(root), os.path.join(base, 'ansible_collections', NAMESPACE, NAME))
+    return base
+
+
+def render(collections_root, scratch):
+    """Run antsibull-docs into a new folder under ``scratch``; return that folder."""
+    antsibull = tool('antsibull-docs')
+    if not antsibull:
+        raise RenderError('antsibull-docs is not installed (pin it in tests/requirements-test.txt, then `make venv`)')
+    out = os.path.join(scratch, 'rendered')
+    os.mkdir(out, 0o700)  # antsibull-docs wants a folder that only its owner can write
+    command = [antsibull, 'collection'] + ANTSIBULL_OPTIONS + ['--dest-dir', out, COLLECTION]
+    proc = subprocess.run(command, cwd=scratch, env=environment(collections_root), stdin=subprocess.DEVNULL,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, check=False)
+    output = proc.stdout.decode('utf-8', errors='replace')
+    if proc.returncode:
+        sys.stderr.write(output)
+        raise RenderError('antsibull-docs failed (exit code %d): %s' % (proc.returncode, ' '.join(command)))
+    files = list_files(out)
+    if not any(name.endswith('_module.rst') for name in files):
+        sys.stderr.write(output)
+        raise RenderError('antsibull-docs wrote no module page: is %s in %s?' % (COLLECTION, collections_root))
+    return out
+
+
+def list_files(folder):
+    """Relative paths of the files under ``folder`` (sorted)."""
+    found = []
+    if not os.path.isdir(folder):
+        return found
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames.sort()
+        for filename in filenames:
+            found.append(os.path.relpath(os.path.join(dirpath, filename), folder))
+    return sorted(found)
+
+
+def read_lines(path):
+    with open(path, encoding='utf-8', errors='replace') as handle:
+        return handle.readlines()
+
+
+def compare(expected_dir, actual_dir, label):
+    """Differences between the rendered docs and ``actual_dir``, as printable lines (none: up to date)."""
+    expected, actual = set(list_files(expected_dir)), set(list_files(actual_dir))
+    missing = sorted(expected - actual)
+    extra = sorted(actual - expected)
+    changed = sorted(name for name in expected & actual
+                     if not filecmp.cmp(os.path.join(expected_dir, name), os.path.join(actual_dir, name), shallow=False))
+    if not (missing or extra or changed):
+        return []
+    lines = ['%s is out of date: %d file(s) differ, %d missing, %d not generated any more'
+             % (label, len(changed), len(missing), len(extra))]
+    lines += ['  missing:   %s/%s' % (label, name) for name in missing]
+    lines += ['  extra:     %s/%s' % (label, name) for name in extra]
+    for name in changed:
+        diff = list(difflib.unified_diff(read_lines(os.path.join(actual_dir, name)),
+                                         read_lines(os.path.join(expected_dir, name)),
+                                         '%s/%s (in the tree)' % (label, name), '%s/%s (rendered now)' % (label, name), n=1))
+        plus = sum(1 for line in diff if line.startswith('+') and not line.startswith('+++'))
+        minus = sum(1 for line in diff if line.startswith('-') and not line.startswith('---'))
+        lines.append('  differs:   %s/%s (+%d -%d lines)' % (label, name, plus, minus))
+        shown = diff[:DIFF_LINES]
+        lines += ['    ' + line.rstrip('\n') for line in shown]
+        if len(diff) > len(shown):
+            lines.append('    ... %d more diff lines' % (len(diff) - len(shown)))
+    lines.append('Regenerate with `make docs` (tests/utils/build_docs.py) and commit %s/.' % label)
+    return lines
+
+
+def install(rendered, dest):
+    """Make ``dest`` hold exactly the rendered files; return ``(written, removed)`` counts."""
+    written = removed = 0
+    wanted = set(list_files(rendered))
+    for name in list_files(dest):
+        if name not in wanted:
+            os.remove(os.path.join(dest, name))
+            removed += 1
+    for name in sorted(wanted):
+        src, dst = os.path.join(rendered, name), os.path.join(dest, name)
+        if os.path.exists(dst) and filecmp.cmp(src, dst, shallow=False):
+            continue
+        os.makedirs(os.path.dirname(dst), exist_ok=True)
+        shutil.copyfile(src, dst)
+        written += 1
+    for dirpath, _dirnames, _filenames in os.walk(dest, topdown=False):
+        if dirpath != dest and not os.listdir(dirpath):
+            os.rmdir(dirpath)
+    return written, removed
+
+
+def build(args, dest, label, scratch):
+    """Render, then check or install; returns the exit code."""
+    root = args.collections_root or collections_root_for(ROOT, scratch)
+    rendered = render(root, scratch)
+    if args.check:
+        problems = compare(rendered, dest, label)
+        if problems:
+            print('\n'.join(problems))
+            return 1
+        print('%s is up to date (%d files)' % (label, len(list_files(dest))))
+        return 0
+    os.makedirs(dest, exist_ok=True)
+    written, removed = install(rendered, dest)
+    print('%s: %d files, %d written, %d removed' % (label, len(list_files(dest)), written, removed))
+    return 0
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--check', action='store_true',
+                        help='do not write: exit 1 with a summary of the differences when DEST is stale')
+    parser.add_argument('--dest', default=DEST, help='where the RST goes (default: docs/collection/)')
+    parser.add_argument('--collections-root', help='a folder holding ansible_collections/apiops/provisioning '
+                        '(default: a temporary one linking to this repository)')
+    args = parser.parse_args(argv)
+    dest = os.path.abspath(args.dest)
+    label = os.path.relpath(dest, ROOT) if dest.startswith(ROOT + os.sep) else dest
+
+    scratch = tempfile.mkdtemp(prefix='apiops-docs-')
+    try:
+        return build(args, dest, label, scratch)
+    except RenderError as ex:
+        print('error: %s' % ex, file=sys.stderr)
+        return 2
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+if __name__ == '__main__':
+    sys.exit(main())
