@@ -210,21 +210,31 @@ def validate_common_options(params):
     """Checks shared by both acedata modules: the connection and the service reference."""
     if not (params.get('api_token') or '').strip():
         raise ValidationError('api_token must not be empty (set it, or the ACEDATACLOUD_PLATFORM_TOKEN environment variable)')
+    _check_service(params)
+
+
+def _check_service(params):
     check_pattern(params, 'service', ALIAS_PATTERN, 'must be a service UUID or alias (letters, digits, "-", "_", ".")')
 
 
-def validate_application_options(params):
+def validate_application_fields(params):
+    """The checks of acedata_application's own options (not the connection's)."""
     scope = params.get('scope') or 'Individual'
     if params.get('service') is None and scope == 'Individual':
         raise ValidationError('service is required when scope is Individual')
     if params.get('service') is not None and scope == 'Global':
         raise ValidationError('service is not allowed when scope is Global (a Global application covers every service)')
-    validate_common_options(params)
+    _check_service(params)
     if params.get('expired_at') is not None and parse_time(params['expired_at']) is None:
         raise ValidationError('expired_at: %r is not an ISO 8601 date-time (for example 2027-01-31T00:00:00Z)'
                               % params['expired_at'])
     check_items(params, 'tags', lambda tag: None if tag.strip() and len(tag) <= 255 else
                 'must be a non-empty string of at most 255 characters')
+
+
+def validate_application_options(params):
+    validate_application_fields(params)
+    validate_common_options(params)
 
 
 def mask_credentials(application, reveal):
@@ -241,6 +251,18 @@ def mask_credentials(application, reveal):
         masked.append(credential)
     application['credentials'] = masked
     return application
+
+
+def owned_applications(applications, service_id, app_type, scope):
+    """The caller's own applications for (service id, type, scope) among ``applications``, newest
+    first (``service_id`` None for a Global application). The module and the role's plan
+    (``api_access_plan``) both pick an application with this function."""
+    found = [app for app in applications
+             if app.get('type') == app_type and app.get('scope') == scope and app.get('role') != 'grantee'
+             and (app.get('service_id') or None) == service_id]
+    oldest = datetime.datetime.min.replace(tzinfo=datetime.timezone.utc)
+    found.sort(key=lambda app: parse_time(app.get('created_at')) or oldest, reverse=True)
+    return found
 
 
 class Application(Resource):
@@ -271,13 +293,9 @@ class Application(Resource):
         service_id, app_type, scope = self._identity()
         query = {'user_id': 'me', 'affiliation': 'owner', 'type': app_type, 'scope': scope,
                  'ordering': '-created_at', 'service_id': service_id}
-        found = [app for app in self.client.list_all('/applications/', query)
-                 if app.get('type') == app_type and app.get('scope') == scope and app.get('role') != 'grantee'
-                 and (app.get('service_id') or None) == service_id]
+        found = owned_applications(self.client.list_all('/applications/', query), service_id, app_type, scope)
         if not found:
             return None
-        oldest = datetime.datetime.min.replace(tzinfo=datetime.timezone.utc)
-        found.sort(key=lambda app: parse_time(app.get('created_at')) or oldest, reverse=True)
         if len(found) > 1:
             self.module.warn('%d applications match the %s; managing the newest, %s (others: %s)' % (
                 len(found), self.label(), found[0].get('id'), ', '.join(app.get('id', '?') for app in found[1:])))

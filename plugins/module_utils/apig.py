@@ -33,6 +33,7 @@ NAME_PATTERN = u'^[A-Za-z\u4e00-\u9fa5][A-Za-z0-9_\u4e00-\u9fa5]{2,254}$'
 RESET_TIME_PATTERN = r'^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$'
 APP_ID_PATTERN = re.compile(r'^(?:[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$')
 APP_NAME_PATTERN = re.compile(u'^[A-Za-z\u4e00-\u9fa5][A-Za-z0-9_\u4e00-\u9fa5]{2,63}$')
+PAGE_LIMIT = 500  # the largest page the APIG list routes accept
 QUOTA_FIELDS = ('name', 'call_limits', 'time_unit', 'time_interval', 'remark', 'reset_time')
 
 RESOURCE_ARGSPEC = dict(
@@ -88,6 +89,38 @@ def matches(reference, app):
     return reference in (app['app_id'], app['name'])
 
 
+def quota_view(obj):
+    """The managed fields of a quota, normalised: what is compared and diffed."""
+    view = dict((key, obj.get(key)) for key in ('name', 'call_limits', 'time_unit', 'time_interval'))
+    view['remark'] = obj.get('remark') or ''
+    view['reset_time'] = normalise_reset_time(obj.get('reset_time'))
+    if 'bound_apps' in obj:
+        view['apps'] = sorted(app['name'] or app['app_id'] for app in obj['bound_apps'])
+    return view
+
+
+def quota_changes(current, desired, purge):
+    """``{option: wanted value}`` for every option of ``desired`` that ``current`` does not have.
+
+    ``current`` carries ``bound_apps`` when ``desired`` has ``apps``. The module and the role's
+    plan (``api_access_plan``) both judge a quota with this function.
+    """
+    have = quota_view(current)
+    changes = dict((key, value) for key, value in desired.items() if key != 'apps' and have.get(key) != value)
+    if 'apps' in desired:
+        add, remove = binding_delta(current.get('bound_apps') or [], desired['apps'], purge)
+        if add or remove:
+            changes['apps'] = desired['apps']
+    return changes
+
+
+def binding_delta(bound, wanted, purge):
+    """References to bind (not bound yet) and bound apps to unbind (with ``purge``)."""
+    add = [ref for ref in _unique(wanted) if not any(matches(ref, app) for app in bound)]
+    remove = [app for app in bound if purge and not any(matches(ref, app) for ref in wanted)]
+    return add, remove
+
+
 class QuotaApi:
     """The app-quota routes of one APIG instance."""
 
@@ -95,14 +128,33 @@ class QuotaApi:
         self.cloud = cloud
 
     def find_by_name(self, name):
-        # The API's name filter is fuzzy: read every match, then keep the exact one.
-        found = [q for q in self.cloud.list_all('/app-quotas', 'quotas', query={'name': name}) if q.get('name') == name]
+        found = self.named([name])
         if len(found) > 1:
             raise ApiError('%d app quotas are named %s; expected at most one' % (len(found), name))
         return found[0] if found else None
 
+    def named(self, names):
+        """Every quota named exactly as one of ``names``, in the order of ``names``.
+
+        The API's name filter is fuzzy: every match of a name is read, then the exact ones kept,
+        so a name costs ceil(matches / 500) requests. For several names one unfiltered page is
+        read first: when it holds every quota of the gateway, it answers for all the names.
+        """
+        names = _unique(names)
+        listed = None
+        if len(names) > 1:
+            page = self.cloud.request('GET', '/app-quotas', query={'offset': 0, 'limit': PAGE_LIMIT}).data or {}
+            quotas = page.get('quotas') or []
+            if page.get('total') is not None and len(quotas) >= page['total']:
+                listed = quotas
+        found = []
+        for name in names:
+            candidates = listed if listed is not None else self.list_quotas(name)
+            found.extend(quota for quota in candidates if quota.get('name') == name)
+        return found
+
     def list_quotas(self, name=None):
-        return self.cloud.list_all('/app-quotas', 'quotas', query={'name': name} if name else None)
+        return self.cloud.list_all('/app-quotas', 'quotas', query={'name': name} if name else None, limit=PAGE_LIMIT)
 
     def bound_apps(self, quota_id):
         """The apps bound to a quota, as ``{app_id, name}``."""
@@ -117,6 +169,35 @@ class QuotaApi:
     def quota_path(self, quota_id, suffix=''):
         return '/app-quotas/%s%s' % (quote(quota_id, safe=''), suffix)
 
+    def resolve_apps(self, references):
+        """``{app_id, name}`` of each app given by id or exact name, in order.
+
+        One reference costs one request. For several, one unfiltered page of apps is read first:
+        when it holds every app of the gateway, it resolves them all; otherwise each is looked up.
+        """
+        references = _unique(references)
+        listed = None
+        if len(references) > 1:
+            page = self.cloud.request('GET', '/apps', query={'offset': 0, 'limit': PAGE_LIMIT}).data or {}
+            items = page.get('apps') or []
+            if page.get('total') is not None and len(items) >= page['total']:
+                listed = [bound_app(item) for item in items]
+        if listed is None:
+            return [self.resolve_app(ref) for ref in references]
+        return [self._pick(ref, listed) for ref in references]
+
+    def _pick(self, reference, apps):
+        """The app ``reference`` names among ``apps`` (all of the gateway's): by id, else by name."""
+        for key in ('app_id', 'name'):
+            for app in apps:
+                if app[key] == reference:
+                    return app
+        raise self._unknown_app(reference)
+
+    def _unknown_app(self, reference):
+        return ValidationError('apps: no app (credential) with the id or name %r exists in instance %s'
+                               % (reference, self.cloud.params['instance_id']))
+
     def resolve_app(self, reference):
         """``{app_id, name}`` of the app given by id or exact name; a clear error when unknown."""
         queries = [{'name': reference, 'precise_search': 'name'}]
@@ -127,8 +208,7 @@ class QuotaApi:
                 app = bound_app(item)
                 if matches(reference, app):
                     return app
-        raise ValidationError('apps: no app (credential) with the id or name %r exists in instance %s'
-                              % (reference, self.cloud.params['instance_id']))
+        raise self._unknown_app(reference)
 
     def bound_quota_of(self, app):
         """The quota an app is bound to, or None."""
@@ -170,27 +250,10 @@ class AppQuota(Resource):
         return quota
 
     def view(self, obj):
-        view = dict((key, obj.get(key)) for key in ('name', 'call_limits', 'time_unit', 'time_interval'))
-        view['remark'] = obj.get('remark') or ''
-        view['reset_time'] = normalise_reset_time(obj.get('reset_time'))
-        if 'bound_apps' in obj:
-            view['apps'] = sorted(app['name'] or app['app_id'] for app in obj['bound_apps'])
-        return view
+        return quota_view(obj)
 
     def changes(self, current, desired):
-        scalar = dict((k, v) for k, v in desired.items() if k != 'apps')
-        changes = super(AppQuota, self).changes(current, scalar)
-        if 'apps' in desired:
-            add, remove = self._binding_delta(current.get('bound_apps') or [], desired['apps'])
-            if add or remove:
-                changes['apps'] = desired['apps']
-        return changes
-
-    def _binding_delta(self, bound, wanted):
-        """References to bind (not bound yet) and bound apps to unbind (with ``purge_apps``)."""
-        add = [ref for ref in _unique(wanted) if not any(matches(ref, app) for app in bound)]
-        remove = [app for app in bound if self.purge and not any(matches(ref, app) for ref in wanted)]
-        return add, remove
+        return quota_changes(current, desired, self.purge)
 
     # -- writes --------------------------------------------------------------------------------
     def _body(self, current, desired):
@@ -239,9 +302,9 @@ class AppQuota(Resource):
     def _plan_bindings(self, quota_id, bound, wanted):
         """``(apps to bind, apps to unbind)``; fails, before any write, on an unknown app or on
         an app bound to another quota (an app can be bound to only one)."""
-        add, remove = self._binding_delta(bound, wanted)
+        add, remove = binding_delta(bound, wanted, self.purge)
         apps = []
-        for app in (self.api.resolve_app(ref) for ref in add):
+        for app in self.api.resolve_apps(add):
             if app not in apps and not any(app['app_id'] == have['app_id'] for have in bound):
                 apps.append(app)
         self._refuse_taken(quota_id, apps)
@@ -350,10 +413,13 @@ class AppQuotaInfo:
         self.api = QuotaApi(self.cloud)
 
     def gather(self):
-        name = self.params.get('name')
-        quotas = self.api.list_quotas(name)
-        if name:
-            quotas = [quota for quota in quotas if quota.get('name') == name]
+        name, names = self.params.get('name'), self.params.get('names')
+        if names is not None:
+            quotas = self.api.named(names)
+        else:
+            quotas = self.api.list_quotas(name)
+            if name:
+                quotas = [quota for quota in quotas if quota.get('name') == name]
         quotas = [self.api.with_bindings(quota) for quota in quotas]
         return dict(changed=False, app_quotas=[returned_quota(quota) for quota in quotas])
 

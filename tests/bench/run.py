@@ -81,7 +81,9 @@ def request_plan(url, token):
            'lookup, one page of apps (names to ids), 1 bound-quota per app (is it free?), POST, GET, bind'),
         op('unchanged, apps [a, b]', QUOTA_MODULE, dict(bound, apps=APPS_AB), 2, 'lookup, bound-apps'),
         op('bind one more app, apps [a, b, c]', QUOTA_MODULE, dict(bound, apps=abc), 4,
-           'lookup, bound-apps, bindable-apps (resolves c and shows it free), bind'),
+           'lookup, bound-apps, bindable-apps (resolves c and shows it free, if its inferred meaning holds), bind; the '
+           'module resolves c and reads its bound-quota instead (1 more): the reference only infers what bindable-apps '
+           'lists, and binding an app that another quota holds might move it'),
         op('update remark, apps [a, b, c]', QUOTA_MODULE, dict(bound, apps=abc, remark='bench'), 3, 'lookup, bound-apps, PUT'),
         op('purge b, apps [a, c]', QUOTA_MODULE, dict(bound, apps=['consumer_app_a', 'consumer_app_c'], purge_apps=True),
            3, 'lookup, bound-apps, DELETE bound-apps/{b}'),
@@ -94,6 +96,8 @@ def request_plan(url, token):
            2, 'token exchange (the token names the project), lookup'),
         op('all quotas (1 quota, 2 bound apps)', info, aksk, 2, 'list, bound-apps of the quota with bindings'),
         op('name bench_bound', info, dict(aksk, name='bench_bound'), 2, 'list by name, bound-apps'),
+        op('names [bench_bound, bench_plain, bench_none]', info, dict(aksk, names=['bench_bound', 'bench_plain', 'bench_none']),
+           2, 'one page of quotas (it holds the whole gateway), bound-apps of the quota with bindings'),
         op('delete, apps [a, c] given', QUOTA_MODULE, dict(bound, apps=['consumer_app_a', 'consumer_app_c'], state='absent'),
            2, 'lookup, DELETE (the bindings go with the quota)'),
         op('create, service UUID', APPLICATION_MODULE, by_uuid, 2, 'list (service filter), POST (its answer is complete)'),
@@ -219,8 +223,10 @@ def section_scale(ansible, emulator, count):
                    'changed', 'apps/quotas/bound'],
                   intro='Each service gets an Ace Data Cloud application (the service is given by alias) and an APIG '
                         'quota with one consumer app bound; %d services are seeded in the Ace Data Cloud emulator and %d '
-                        'apps in the APIG emulator. `role` is `tests/bench/role_provision.yml`: the role `api_access`, one '
-                        '`acedata_application` and one `apig_app_quota` task per service. `uri` is '
+                        'apps in the APIG emulator. `role` is `tests/bench/role_provision.yml`: the role `api_access`, which '
+                        'reads the account\'s applications and the services\' quotas (with their bindings) in two info '
+                        'tasks, then runs `acedata_application` and `apig_app_quota` only for the services whose '
+                        'application or quota is not as asked (one task run per such service). `uri` is '
                         '`tests/bench/uri_provision.yml`, hand-written `ansible.builtin.uri` tasks: it reads the services '
                         'and the existing applications (every page) and the gateway\'s apps (one page) once, then per '
                         'service creates the application if missing, looks the quota up by name, creates it if missing '

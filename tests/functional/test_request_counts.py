@@ -14,21 +14,29 @@ import contextlib
 import io
 import json
 import math
+import re
 from unittest import mock
+from urllib.parse import parse_qsl
 
 import pytest
 import requests
 import urllib3.connection
 
 from ansible.module_utils.testing import patch_module_args
-from ansible_collections.apiops.provisioning.plugins.modules import acedata_application, apig_app_quota
+from ansible_collections.apiops.provisioning.plugins.modules import (
+    acedata_application,
+    apig_app_quota,
+    apig_app_quota_info,
+)
 from emulator import seed as S
 from emulator.core import BackgroundServer
 
 LIMITS = dict(call_limits=100, time_unit='DAY', time_interval=1)
 MIDJOURNEY = S.DEFAULT_SEED['acedata']['services'][0]
 APPS = ['consumer_app_a', 'consumer_app_b']
+APP_IDS = dict((app['name'], app['id']) for app in S.DEFAULT_SEED['apig']['apps'])
 PAGE = 500  # the largest page the APIG list routes accept
+HEX_ID = re.compile('^[0-9a-f]{32}$')
 
 
 class Emulator:
@@ -59,8 +67,8 @@ class Emulator:
         def counting_connect(connection):
             opened.append(connection.host)
             return connect(connection)
-        with mock.patch.object(urllib3.connection.HTTPConnection, 'connect', counting_connect), patch_module_args(args), \
-                contextlib.redirect_stdout(out), pytest.raises(SystemExit):
+        with mock.patch.object(urllib3.connection.HTTPConnection, 'connect', counting_connect), \
+                patch_module_args(args), contextlib.redirect_stdout(out), pytest.raises(SystemExit):
             module.main()
         self.connections = len(opened)
         result = json.loads(out.getvalue())
@@ -68,10 +76,18 @@ class Emulator:
         return result, self.control('GET', 'requests?since=%d' % before)['requests']
 
     def apig(self, **args):
+        """Run ``apig_app_quota`` against the seeded gateway; ``args`` override the connection."""
+        return self.run(apig_app_quota, self._apig_args(args))
+
+    def apig_info(self, **args):
+        """Run ``apig_app_quota_info`` against the seeded gateway; ``args`` override the connection."""
+        return self.run(apig_app_quota_info, self._apig_args(args))
+
+    def _apig_args(self, args):
         connection = dict(instance_id=S.INSTANCE_ID, region=S.REGION, project_id=S.PROJECT_ID, access_key=S.ACCESS_KEY,
                           secret_key=S.SECRET_KEY, apig_endpoint=self.url, iam_endpoint=self.url)
         connection.update(args)
-        return self.run(apig_app_quota, dict((k, v) for k, v in connection.items() if v is not None))
+        return dict((k, v) for k, v in connection.items() if v is not None)
 
     def acedata(self, **args):
         return self.run(acedata_application, dict(args, api_token=S.ACEDATA_TOKEN, api_url=self.url))
@@ -157,7 +173,8 @@ def test_one_connection_per_api_and_run(emulator):
         assert emulator.connections == len(set(r['api'] for r in sent))
 
 
-@pytest.mark.parametrize('others, matches', [('other_%d', 1), ('rc_quota_%d', 600)], ids=['1000-non-matching', '600-fuzzy-matches'])
+@pytest.mark.parametrize('others, matches', [('other_%d', 1), ('rc_quota_%d', 600)],
+                         ids=['1000-non-matching', '600-fuzzy-matches'])
 def test_lookup_reads_only_the_pages_of_fuzzy_matches(emulator, others, matches):
     count = 1000 if matches == 1 else matches - 1
     quotas = [dict(name='rc_quota', **LIMITS)] + [dict(name=others % i, **LIMITS) for i in range(1, count + 1)]
@@ -166,3 +183,151 @@ def test_lookup_reads_only_the_pages_of_fuzzy_matches(emulator, others, matches)
     assert_unchanged(result, sent)
     assert len(sent) == math.ceil(matches / PAGE) == len(quota_lists(sent))
     assert all('limit=%d' % PAGE in r['query'].split('&') for r in sent)
+
+
+# -- bindings: resolving the apps ---------------------------------------------------------------
+
+def route(entry):
+    """``METHOD /tail``: the path after the instance, every id shown as ``{id}``."""
+    tail = entry['path'].split('/instances/%s' % S.INSTANCE_ID, 1)[1]
+    return '%s %s' % (entry['method'], '/'.join('{id}' if HEX_ID.match(part) else part for part in tail.split('/')))
+
+
+def query(entry):
+    return dict(parse_qsl(entry['query']))
+
+
+def app_lists(sent):
+    return [r for r in sent if r['method'] == 'GET' and r['path'].endswith('/apps')]
+
+
+def seed_apps(emulator, total):
+    """Add apps until the gateway holds ``total`` (the default seed has a few)."""
+    have = len(S.DEFAULT_SEED['apig']['apps'])
+    emulator.control('POST', 'seed', {'apig': {'apps': [{'name': 'bulk_app_%04d' % i} for i in range(total - have)]}})
+
+
+def test_create_with_two_apps_reads_one_page_of_apps(emulator):
+    """A create binding two apps by name: the lookup, one unfiltered page of apps resolving both, the
+    bound quota of each (is it free?), the create, its read-back and one bind: 7 requests."""
+    result, sent = emulator.apig(name='rc_create', apps=APPS, **LIMITS)
+    assert result['changed'] is True
+    assert [route(r) for r in sent] == [
+        'GET /app-quotas', 'GET /apps', 'GET /apps/{id}/bound-quota', 'GET /apps/{id}/bound-quota',
+        'POST /app-quotas', 'GET /app-quotas/{id}', 'POST /app-quotas/{id}/binding-apps']
+    assert query(sent[0]) == {'name': 'rc_create', 'offset': '0', 'limit': str(PAGE)}
+    assert query(sent[1]) == {'offset': '0', 'limit': str(PAGE)}
+    assert [r['path'].split('/')[-2] for r in sent[2:4]] == [APP_IDS[name] for name in APPS]
+    assert sent[6]['body'] == {'app_ids': [APP_IDS[name] for name in APPS]}
+    assert sorted(app['name'] for app in result['app_quota']['bound_apps']) == APPS
+
+
+def test_binding_one_more_app_resolves_only_that_app(emulator):
+    """Adding one app to a quota's bindings: the lookup, its bound apps, one precise lookup of the new
+    app (no page of every app for one reference), its bound quota and the bind: 5 requests."""
+    emulator.apig(name='rc_more', apps=APPS[:1], **LIMITS)
+    result, sent = emulator.apig(name='rc_more', apps=APPS, **LIMITS)
+    assert result['changed'] is True
+    assert [route(r) for r in sent] == [
+        'GET /app-quotas', 'GET /app-quotas/{id}/bound-apps', 'GET /apps', 'GET /apps/{id}/bound-quota',
+        'POST /app-quotas/{id}/binding-apps']
+    assert query(sent[2]) == {'name': 'consumer_app_b', 'precise_search': 'name', 'offset': '0',
+                              'limit': str(PAGE)}
+    assert sent[4]['body'] == {'app_ids': [APP_IDS['consumer_app_b']]}
+
+
+@pytest.mark.parametrize('apps, lookups', [(PAGE, 0), (PAGE + 1, 2)], ids=['500-apps', '501-apps'])
+def test_two_references_with_many_apps(emulator, apps, lookups):
+    """Two references (an id, a name): one page of apps resolves both while it holds every app of the
+    gateway (500); with one more app, each reference is then looked up precisely (by id, by exact name)."""
+    seed_apps(emulator, apps)
+    references = [APP_IDS['consumer_app_a'], 'consumer_app_b']
+    result, sent = emulator.apig(name='rc_many', apps=references, **LIMITS)
+    assert result['changed'] is True
+    listed = app_lists(sent)
+    assert len(listed) == 1 + lookups
+    assert query(listed[0]) == {'offset': '0', 'limit': str(PAGE)}
+    if lookups:
+        assert [query(r) for r in listed[1:]] == [
+            {'id': references[0], 'offset': '0', 'limit': str(PAGE)},
+            {'name': references[1], 'precise_search': 'name', 'offset': '0', 'limit': str(PAGE)}]
+    assert len(sent) == 7 + lookups
+    bind = [r for r in sent if r['path'].endswith('/binding-apps')]
+    assert [r['body'] for r in bind] == [{'app_ids': [APP_IDS['consumer_app_a'], APP_IDS['consumer_app_b']]}]
+
+
+# -- apig_app_quota_info with names -------------------------------------------------------------
+
+def seed_quotas(emulator, quotas, bindings=()):
+    emulator.control('POST', 'seed', {'apig': {'quotas': quotas, 'bindings': list(bindings)}})
+
+
+def quota(name, number):
+    return dict(LIMITS, name=name, app_quota_id='%032x' % number)
+
+
+def test_info_names_is_one_page_and_the_bindings_of_bound_quotas(emulator):
+    """Three names among a few quotas: one unfiltered page finds all three; the bound apps are read only
+    for the two quotas that have bindings, in the order of ``names``, as is the result."""
+    quotas = [quota('rc_info_a', 1), quota('rc_info_b', 2), quota('rc_info_c', 3)]
+    quotas += [quota('other_%d' % i, 100 + i) for i in range(20)]
+    seed_quotas(emulator, quotas, [dict(app_id=APP_IDS['consumer_app_a'], app_quota_id=quotas[0]['app_quota_id']),
+                                   dict(app_id=APP_IDS['consumer_app_b'], app_quota_id=quotas[2]['app_quota_id']),
+                                   dict(app_id=APP_IDS['consumer_app_c'], app_quota_id=quotas[2]['app_quota_id'])])
+    result, sent = emulator.apig_info(names=['rc_info_c', 'rc_info_b', 'rc_info_a'])
+    assert [r['path'] for r in sent] == [sent[0]['path'], sent[0]['path'] + '/%032x/bound-apps' % 3,
+                                         sent[0]['path'] + '/%032x/bound-apps' % 1]
+    assert route(sent[0]) == 'GET /app-quotas' and query(sent[0]) == {'offset': '0', 'limit': str(PAGE)}
+    assert [q['name'] for q in result['app_quotas']] == ['rc_info_c', 'rc_info_b', 'rc_info_a']
+    assert [sorted(app['name'] for app in q['bound_apps']) for q in result['app_quotas']] == [
+        ['consumer_app_b', 'consumer_app_c'], [], ['consumer_app_a']]
+
+
+def test_info_names_leaves_out_unknown_names_and_keeps_the_order(emulator):
+    """Names no quota has are left out (no error, no extra request); the others come in the order given,
+    and a quota whose name only contains a given name is not returned."""
+    seed_quotas(emulator, [quota('rc_first', 1), quota('rc_second', 2), quota('rc_second_copy', 3)])
+    result, sent = emulator.apig_info(names=['rc_ghost', 'rc_second', 'rc_nobody', 'rc_first'])
+    assert [q['name'] for q in result['app_quotas']] == ['rc_second', 'rc_first']
+    assert [route(r) for r in sent] == ['GET /app-quotas']
+
+
+def test_info_names_with_exactly_500_quotas_is_one_request(emulator):
+    """500 quotas fit one page: it answers every name, even one that fuzzily matches them all."""
+    seed_quotas(emulator, [quota('rc_full', 1)] + [quota('rc_full_%d' % i, 100 + i) for i in range(PAGE - 1)])
+    result, sent = emulator.apig_info(names=['rc_full', 'rc_full_7', 'rc_ghost'])
+    assert [q['name'] for q in result['app_quotas']] == ['rc_full', 'rc_full_7']
+    assert len(sent) == 1 and query(sent[0]) == {'offset': '0', 'limit': str(PAGE)}
+
+
+def test_info_names_with_more_than_500_quotas_looks_each_name_up(emulator):
+    """Beyond 500 quotas the first page cannot answer: each name is then looked up with the fuzzy filter,
+    ceil(matches / 500) requests each (one for a name nothing matches)."""
+    quotas = [quota('rc_alpha', 1), quota('rc_beta', 2)] + [quota('rc_alpha_%d' % i, 100 + i) for i in range(600)]
+    seed_quotas(emulator, quotas)
+    names = ['rc_beta', 'rc_alpha', 'rc_ghost']
+    matches = {'rc_beta': 1, 'rc_alpha': 601, 'rc_ghost': 0}
+    result, sent = emulator.apig_info(names=names)
+    assert [q['name'] for q in result['app_quotas']] == ['rc_beta', 'rc_alpha']
+    assert query(sent[0]) == {'offset': '0', 'limit': str(PAGE)}
+    expected = []
+    for name in names:
+        expected += [{'name': name, 'offset': str(offset), 'limit': str(PAGE)}
+                     for offset in range(0, max(matches[name], 1), PAGE)]
+    assert [query(r) for r in sent[1:]] == expected
+    assert len(sent) == 1 + sum(max(1, math.ceil(matches[name] / PAGE)) for name in names) == 5
+    assert quota_lists(sent) == sent
+
+
+@pytest.mark.parametrize('auth', [
+    dict(),
+    dict(access_key=None, secret_key=None, user=S.USER_NAME, password=S.USER_PASSWORD, domain=S.DOMAIN_NAME,
+         project_id=None),
+], ids=['aksk', 'password-no-project-id'])
+def test_info_empty_names_sends_no_request(emulator, auth):
+    """``names: []`` returns no quota without a single request: not even IAM (token, project id)."""
+    seed_quotas(emulator, [quota('rc_quota', 1)])
+    result, sent = emulator.apig_info(names=[], **auth)
+    assert result['app_quotas'] == [] and result['changed'] is False
+    assert sent == []
+    assert emulator.connections == 0

@@ -18,6 +18,7 @@ from urllib3.exceptions import ReadTimeoutError
 from ansible_collections.apiops.provisioning.plugins.module_utils.apig import (
     AppQuota,
     AppQuotaInfo,
+    QuotaApi,
     normalise_reset_time,
     returned_quota,
     validate_quota_options,
@@ -575,3 +576,222 @@ def test_info_lists_every_page_with_bindings():
     list_calls = [c for c in api.calls if c[1] == PREFIX + '/app-quotas']
     assert [c[2]['offset'] for c in list_calls] == ['0', '500']
     assert all(c[2]['limit'] == '500' for c in list_calls)
+
+
+# ---------------------------------------------------------------------------------------------
+# QuotaApi.resolve_apps and QuotaApi.named: one page for many references, else one by one
+# ---------------------------------------------------------------------------------------------
+class NoTotalApig(FakeApig):
+    """An instance whose list answers lack ``total``: no page can be known to be complete."""
+
+    @staticmethod
+    def page(key, items, query):
+        offset, limit = int(query.get('offset', 0)), int(query.get('limit', 20))
+        chunk = items[offset:offset + limit]
+        return FakeResponse(200, {key: chunk, 'size': len(chunk)})
+
+
+def quota_api(fake):
+    """A QuotaApi whose requests go to ``fake``."""
+    api = app_quota(fake, cls=AppQuotaInfo).api
+    assert isinstance(api, QuotaApi)
+    return api
+
+
+def bulk_apps(count):
+    """``count`` more apps, so that the instance holds more apps than one page."""
+    return [{'id': '%032x' % (0xf000 + i), 'name': 'bulk_app_%04d' % i} for i in range(count)]
+
+
+def app_calls(fake):
+    """The queries of the app lists sent, without offset and limit."""
+    return [dict((k, v) for k, v in call[2].items() if k not in ('offset', 'limit'))
+            for call in fake.calls if call[1] == PREFIX + '/apps']
+
+
+def found(app):
+    return {'app_id': app['id'], 'name': app['name']}
+
+
+def test_resolve_one_reference_is_one_precise_lookup():
+    """A single reference is looked up by itself: no page of every app is read for it."""
+    fake = FakeApig(apps=APPS)
+    assert quota_api(fake).resolve_apps(['consumer_app_b']) == [found(APPS[1])]
+    assert app_calls(fake) == [{'name': 'consumer_app_b', 'precise_search': 'name'}]
+
+
+def test_resolve_several_from_one_complete_page_in_order():
+    """Several references (ids and names) are resolved from one unfiltered page holding every app, in
+    the order given."""
+    fake = FakeApig(apps=APPS)
+    resolved = quota_api(fake).resolve_apps(['consumer_app_c', APP_A, 'consumer_app_b'])
+    assert resolved == [found(APPS[2]), found(APPS[0]), found(APPS[1])]
+    assert app_calls(fake) == [{}]
+    assert fake.calls[0][2] == {'offset': '0', 'limit': '500'}
+
+
+# An app named like another app's id (the name pattern admits a hex id that starts with a letter).
+IMPOSTOR = {'id': 'e5f0c3e5b7d94f2a8c6e4b2d0f1a3c5e', 'name': APP_A}
+
+
+@pytest.mark.parametrize('extra', [0, 500], ids=['complete-page', 'incomplete-page'])
+def test_resolve_prefers_the_id_to_a_name_equal_to_it(extra):
+    """A reference that is one app's id and another app's name is the app with that id, whether the
+    page of apps answers or each reference is looked up; the impostor comes first in the list."""
+    fake = FakeApig(apps=[IMPOSTOR] + APPS + bulk_apps(extra))
+    resolved = quota_api(fake).resolve_apps([APP_A, 'consumer_app_b'])
+    assert resolved == [found(APPS[0]), found(APPS[1])]
+
+
+@pytest.mark.parametrize('extra, lookups', [
+    (0, []),
+    (500, [{'name': 'consumer_app_a', 'precise_search': 'name'}, {'id': APP_B}]),
+], ids=['complete-page', 'incomplete-page'])
+def test_resolve_duplicate_references_once(extra, lookups):
+    """A reference given twice is resolved once and returned once."""
+    fake = FakeApig(apps=APPS + bulk_apps(extra))
+    resolved = quota_api(fake).resolve_apps(['consumer_app_a', APP_B, 'consumer_app_a', APP_B])
+    assert resolved == [found(APPS[0]), found(APPS[1])]
+    assert app_calls(fake) == [{}] + lookups
+
+
+def test_resolve_duplicates_down_to_one_reference_skip_the_page():
+    """References that are all the same one are one reference: one lookup, no page."""
+    fake = FakeApig(apps=APPS)
+    assert quota_api(fake).resolve_apps([APP_C, APP_C]) == [found(APPS[2])]
+    assert app_calls(fake) == [{'id': APP_C}]
+
+
+def test_resolve_unknown_reference_in_a_complete_page_fails_naming_apps():
+    """An app the complete page does not hold does not exist: a ValidationError naming ``apps`` and the
+    reference, without looking it up again."""
+    fake = FakeApig(apps=APPS)
+    with pytest.raises(ValidationError) as info:
+        quota_api(fake).resolve_apps(['consumer_app_a', 'ghost_app'])
+    assert str(info.value).startswith('apps')
+    assert "'ghost_app'" in str(info.value)
+    assert app_calls(fake) == [{}]
+
+
+def test_resolve_unknown_reference_after_an_incomplete_page_fails_naming_apps():
+    """Beyond one page the unknown reference is looked up (by id, then by name) before it is refused."""
+    fake = FakeApig(apps=APPS + bulk_apps(500))
+    ghost = 'dead0000dead0000dead0000dead0000'
+    with pytest.raises(ValidationError) as info:
+        quota_api(fake).resolve_apps(['consumer_app_a', ghost])
+    assert str(info.value).startswith('apps') and ghost in str(info.value)
+    assert app_calls(fake) == [{}, {'name': 'consumer_app_a', 'precise_search': 'name'},
+                               {'id': ghost}, {'name': ghost, 'precise_search': 'name'}]
+
+
+def test_resolve_incomplete_page_falls_back_to_one_lookup_per_reference():
+    """When the instance has more apps than the page holds, the page proves nothing: each reference is
+    looked up by itself, by id or by exact name; an app on a later page is found."""
+    extra = bulk_apps(600)
+    fake = FakeApig(apps=APPS + extra)
+    resolved = quota_api(fake).resolve_apps([extra[550]['name'], APP_A])
+    assert resolved == [found(extra[550]), found(APPS[0])]
+    assert app_calls(fake) == [{}, {'name': extra[550]['name'], 'precise_search': 'name'}, {'id': APP_A}]
+
+
+def test_resolve_without_total_falls_back_to_one_lookup_per_reference():
+    """A page answer without ``total`` cannot be known complete: the references are looked up one by one."""
+    fake = NoTotalApig(apps=APPS)
+    resolved = quota_api(fake).resolve_apps(['consumer_app_a', APP_B])
+    assert resolved == [found(APPS[0]), found(APPS[1])]
+    assert app_calls(fake) == [{}, {'name': 'consumer_app_a', 'precise_search': 'name'}, {'id': APP_B}]
+
+
+def test_plan_bindings_resolves_the_apps_to_add_in_one_page():
+    """A quota's bindings planned for two new apps: one page resolves them, then each is checked free."""
+    fake = FakeApig(quotas=[QUOTA], apps=APPS, bindings={APP_A: 'q1'})
+    res = app_quota(fake, apps=['consumer_app_a', 'consumer_app_b', APP_C])
+    apps, remove = res._plan_bindings('q1', [found(APPS[0])], ['consumer_app_a', 'consumer_app_b', APP_C])
+    assert (apps, remove) == ([found(APPS[1]), found(APPS[2])], [])
+    assert [call[1] for call in fake.calls] == [PREFIX + '/apps', PREFIX + '/apps/%s/bound-quota' % APP_B,
+                                                PREFIX + '/apps/%s/bound-quota' % APP_C]
+
+
+def named_quota(number, name):
+    return dict(QUOTA, app_quota_id='q%d' % number, name=name)
+
+
+NAMED = [named_quota(1, 'images_daily'), named_quota(2, 'chat_hourly'), named_quota(3, 'images_daily_backup'),
+         named_quota(4, 'video_weekly')]
+
+
+def quota_calls(fake):
+    """The queries of the quota lists sent, without offset and limit."""
+    return [dict((k, v) for k, v in call[2].items() if k not in ('offset', 'limit'))
+            for call in fake.calls if call[1] == PREFIX + '/app-quotas']
+
+
+def names_of(quotas):
+    return [quota['name'] for quota in quotas]
+
+
+def test_named_several_from_one_complete_page_in_order():
+    """Several names are answered by one unfiltered page holding every quota: exact names only, in the
+    order of ``names``, unknown names left out."""
+    fake = FakeApig(quotas=NAMED)
+    result = quota_api(fake).named(['video_weekly', 'ghost_quota', 'images_daily', 'chat_hourly'])
+    assert names_of(result) == ['video_weekly', 'images_daily', 'chat_hourly']
+    assert quota_calls(fake) == [{}]
+    assert fake.calls[0][2] == {'offset': '0', 'limit': '500'}
+
+
+def test_named_duplicates_are_returned_once():
+    """A name given twice is looked for once and its quota returned once."""
+    fake = FakeApig(quotas=NAMED)
+    result = quota_api(fake).named(['chat_hourly', 'images_daily', 'chat_hourly'])
+    assert names_of(result) == ['chat_hourly', 'images_daily']
+    assert quota_calls(fake) == [{}]
+
+
+def test_named_one_name_given_twice_is_one_fuzzy_lookup():
+    """Duplicates of a single name make one name: its fuzzy lookup alone, no unfiltered page."""
+    fake = FakeApig(quotas=NAMED)
+    assert names_of(quota_api(fake).named(['images_daily', 'images_daily'])) == ['images_daily']
+    assert quota_calls(fake) == [{'name': 'images_daily'}]
+
+
+def test_named_empty_sends_nothing():
+    """No names: no quota and no request."""
+    fake = FakeApig(quotas=NAMED)
+    assert quota_api(fake).named([]) == []
+    assert fake.calls == []
+
+
+def test_named_without_total_falls_back_to_lookups_per_name():
+    """A page answer without ``total`` cannot be known complete: each name is then looked up with the
+    name filter, and only exact matches are kept."""
+    fake = NoTotalApig(quotas=NAMED)
+    result = quota_api(fake).named(['images_daily', 'chat_hourly'])
+    assert names_of(result) == ['images_daily', 'chat_hourly']
+    assert quota_calls(fake) == [{}, {'name': 'images_daily'}, {'name': 'chat_hourly'}]
+
+
+def test_named_incomplete_page_falls_back_to_lookups_per_name():
+    """More quotas than one page: each name is looked up (every page of its fuzzy matches is read), and
+    a quota beyond the first page is found."""
+    many = [named_quota(100 + i, 'images_daily_%03d' % i) for i in range(600)]
+    fake = FakeApig(quotas=many + NAMED)
+    result = quota_api(fake).named(['chat_hourly', 'images_daily'])
+    assert names_of(result) == ['chat_hourly', 'images_daily']
+    calls = [call[2] for call in fake.calls]
+    assert calls == [{'offset': '0', 'limit': '500'}, {'name': 'chat_hourly', 'offset': '0', 'limit': '500'},
+                     {'name': 'images_daily', 'offset': '0', 'limit': '500'},
+                     {'name': 'images_daily', 'offset': '500', 'limit': '500'}]
+
+
+def test_info_names_gathers_in_order_with_bindings():
+    """``apig_app_quota_info`` with ``names``: the quotas in the order given, with their bound apps (read
+    only for a quota that has some); an empty list sends nothing."""
+    fake = FakeApig(quotas=NAMED, apps=APPS, bindings={APP_B: 'q4'})
+    result = app_quota(fake, cls=AppQuotaInfo, name=None, names=['video_weekly', 'images_daily']).gather()
+    assert names_of(result['app_quotas']) == ['video_weekly', 'images_daily']
+    assert [q['bound_apps'] for q in result['app_quotas']] == [[found(APPS[1])], []]
+    assert [call[1] for call in fake.calls] == [PREFIX + '/app-quotas', PREFIX + '/app-quotas/q4/bound-apps']
+    fake.calls = []
+    assert app_quota(fake, cls=AppQuotaInfo, name=None, names=[]).gather()['app_quotas'] == []
+    assert fake.calls == []
