@@ -141,17 +141,18 @@ class QuotaApi:
         read first: when it holds every quota of the gateway, it answers for all the names.
         """
         names = _unique(names)
-        listed = None
-        if len(names) > 1:
-            page = self.cloud.request('GET', '/app-quotas', query={'offset': 0, 'limit': PAGE_LIMIT}).data or {}
-            quotas = page.get('quotas') or []
-            if page.get('total') is not None and len(quotas) >= page['total']:
-                listed = quotas
+        listed = self.everything('/app-quotas', 'quotas') if len(names) > 1 else None
         found = []
         for name in names:
             candidates = listed if listed is not None else self.list_quotas(name)
             found.extend(quota for quota in candidates if quota.get('name') == name)
         return found
+
+    def everything(self, suffix, items_key):
+        """Every item of an unfiltered list when its first page holds them all (one request), else None."""
+        page = self.cloud.request('GET', suffix, query={'offset': 0, 'limit': PAGE_LIMIT}).data or {}
+        items = page.get(items_key) or []
+        return items if page.get('total') is not None and len(items) >= page['total'] else None
 
     def list_quotas(self, name=None):
         return self.cloud.list_all('/app-quotas', 'quotas', query={'name': name} if name else None, limit=PAGE_LIMIT)
@@ -176,15 +177,11 @@ class QuotaApi:
         when it holds every app of the gateway, it resolves them all; otherwise each is looked up.
         """
         references = _unique(references)
-        listed = None
-        if len(references) > 1:
-            page = self.cloud.request('GET', '/apps', query={'offset': 0, 'limit': PAGE_LIMIT}).data or {}
-            items = page.get('apps') or []
-            if page.get('total') is not None and len(items) >= page['total']:
-                listed = [bound_app(item) for item in items]
+        listed = self.everything('/apps', 'apps') if len(references) > 1 else None
         if listed is None:
             return [self.resolve_app(ref) for ref in references]
-        return [self._pick(ref, listed) for ref in references]
+        apps = [bound_app(item) for item in listed]
+        return [self._pick(ref, apps) for ref in references]
 
     def _pick(self, reference, apps):
         """The app ``reference`` names among ``apps`` (all of the gateway's): by id, else by name."""

@@ -186,8 +186,10 @@ def _apig_app_quota_info(emu, url, tmp_path):
     log = emu.requests('apig')
     assert [entry for entry in log if entry['method'] != 'GET'] == []
     lists = [entry for entry in log if entry['path'] == QUOTAS_PATH]
-    assert len(lists) == 2, log  # one per info example
+    assert len(lists) == 3, log  # one per info example
     assert 'name=images_daily' in lists[1]['query']
+    # The names example: one unfiltered page holds the whole gateway.
+    assert 'name=' not in lists[2]['query'] and 'limit=500' in lists[2]['query'].split('&')
     assert emu.state()['apig'] == before
 
 
