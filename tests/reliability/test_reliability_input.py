@@ -335,7 +335,10 @@ ALLOWED = {
     # A service UUID costs no lookup (documented): an unknown one is refused by the create itself.
     'reference': {'accepted', 'refused-early', 'refused-after-lookup', 'refused-by-api', 'write-refused-by-api'},
     'api': {'accepted', 'refused-early', 'refused-by-api', 'refused-after-lookup'},
-    'transport': {'accepted', 'refused-early', 'refused-by-api', 'failed-after-lookup'},
+    # A transport setting can only be found too tight by sending: a read timeout's message names the
+    # timeout itself ("read timeout=1e-09"), and whether the emulator logged the request first
+    # depends on timing, so both after-lookup outcomes are allowed.
+    'transport': {'accepted', 'refused-early', 'refused-by-api', 'failed-after-lookup', 'refused-after-lookup'},
 }
 
 
