@@ -367,9 +367,9 @@ def markdown(args, facts, tables, elapsed):
              % (' --quick' if args.quick else ''), '',
              'Run it with `make bench`, or `python tests/bench/run.py [--quick] [--latency-ms MS] [--services N] '
              '[--sizes 10,1000,10000] [--sections 1,2,3,4] [--output FILE]` with the project\'s Python (ansible-core and '
-             'requests installed). Most of a full run goes to provisioning 100 services (some 900 task runs of 0.5 to 1 s '
-             'each): 10 to 15 minutes on 2 cores, depending on the load (see below). `--quick` (10 services, lookups of '
-             'up to 1,000 quotas) takes a few minutes.', '',
+             'requests installed). Most of a full run goes to section 3, mainly to the first runs, where every service '
+             'costs task runs of 0.5 to 1 s each (some 400 in all): about 10 minutes on 2 cores, depending on the load '
+             '(see below). `--quick` (10 services, lookups of up to 1,000 quotas) takes a few minutes.', '',
              '## Machine', '', '| | |', '|---|---|']
     lines += ['| %s | %s |' % fact for fact in facts]
     lines += ['| run time | %.0f s |' % elapsed, '']
