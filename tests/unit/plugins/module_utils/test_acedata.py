@@ -28,74 +28,17 @@ from ansible_collections.apiops.provisioning.plugins.module_utils.acedata import
 )
 from ansible_collections.apiops.provisioning.plugins.module_utils.resource import Engine, ValidationError
 from ansible_collections.apiops.provisioning.plugins.module_utils.transport import ApiError
-
-try:
-    from urllib.parse import parse_qsl, urlsplit
-except ImportError:  # pragma: no cover
-    from urlparse import parse_qsl, urlsplit  # type: ignore
+from ansible_collections.apiops.provisioning.tests.unit.plugins.module_utils.fakes import (
+    FakeModule,
+    FakeResponse,
+    FakeSession,
+)
 
 TOKEN = 'platform-v1-5b8fSECRETtokenValue'
 BASE = 'https://platform.acedata.cloud/api/v1'
 MJ = 'd87e5e99-b797-4ade-9e73-b896896b0461'
 SUNO = '0b1e3c5a-0000-4000-8000-000000000002'
 UTC = datetime.timezone.utc
-
-
-@pytest.fixture(autouse=True)
-def no_network(monkeypatch):
-    def forbidden(*args, **kwargs):
-        raise AssertionError('a real HTTP request was attempted')
-    monkeypatch.setattr(requests.Session, 'request', forbidden)
-
-
-# ---------------------------------------------------------------------------------------------
-# Fakes
-# ---------------------------------------------------------------------------------------------
-class FakeResponse:
-    def __init__(self, status_code, body=None, headers=None, text=None):
-        self.status_code = status_code
-        if text is None:
-            text = '' if body is None else json.dumps(body)
-        self.text = text
-        self.headers = CaseInsensitiveDict(headers or {})
-
-
-class FakeSession:
-    """Scripted answers (a list) or a handler; records every call."""
-
-    def __init__(self, script):
-        self.script = script
-        self.calls = []
-
-    def request(self, method, url, data=None, headers=None, timeout=None, allow_redirects=None):
-        parts = urlsplit(url)
-        body = json.loads(data.decode('utf-8')) if data else None
-        call = dict(method=method, url=url, path=parts.path, query=dict(parse_qsl(parts.query)), body=body,
-                    headers=dict(headers or {}))
-        self.calls.append(call)
-        if callable(self.script):
-            outcome = self.script(call)
-        elif self.script:
-            outcome = self.script.pop(0)
-        else:
-            raise AssertionError('unexpected request %s %s' % (method, url))
-        if isinstance(outcome, BaseException):
-            raise outcome
-        return outcome
-
-    def close(self):
-        pass
-
-
-class FakeModule:
-    def __init__(self, params, check_mode=False, diff=True):
-        self.params = params
-        self.check_mode = check_mode
-        self._diff = diff
-        self.warnings = []
-
-    def warn(self, msg):
-        self.warnings.append(msg)
 
 
 def connection(**overrides):
@@ -107,7 +50,7 @@ def connection(**overrides):
 
 def client(script, **overrides):
     ace = AceData(connection(**overrides))
-    session = FakeSession(script)
+    session = FakeSession(script, json_body=True)
     sleeps = []
     ace.transport._session = session
     ace.transport.sleep = sleeps.append
@@ -125,7 +68,7 @@ def app_params(**resource):
 def application(script, check_mode=False, cls=Application, **resource):
     module = FakeModule(app_params(**resource), check_mode=check_mode)
     res = cls(module)
-    session = FakeSession(script)
+    session = FakeSession(script, json_body=True)
     res.client.transport._session = session
     res.client.transport.sleep = [].append
     return res, session, module

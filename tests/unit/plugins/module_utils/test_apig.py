@@ -12,7 +12,6 @@ import json
 
 import pytest
 import requests
-from requests.structures import CaseInsensitiveDict
 from urllib3.exceptions import ReadTimeoutError
 
 from ansible_collections.apiops.provisioning.plugins.module_utils.apig import (
@@ -24,6 +23,10 @@ from ansible_collections.apiops.provisioning.plugins.module_utils.apig import (
     validate_quota_options,
 )
 from ansible_collections.apiops.provisioning.plugins.module_utils.resource import Engine, ValidationError
+from ansible_collections.apiops.provisioning.tests.unit.plugins.module_utils.fakes import (
+    FakeModule,
+    FakeResponse,
+)
 
 try:
     from urllib.parse import parse_qsl, unquote, urlsplit
@@ -37,25 +40,16 @@ APP_B = 'b2f0c3e5b7d94f2a8c6e4b2d0f1a3c5e'
 APP_C = 'c3f0c3e5b7d94f2a8c6e4b2d0f1a3c5e'
 
 
-@pytest.fixture(autouse=True)
-def no_network(monkeypatch):
-    def forbidden(*args, **kwargs):
-        raise AssertionError('a real HTTP request was attempted')
-    monkeypatch.setattr(requests.Session, 'request', forbidden)
-
-
 # ---------------------------------------------------------------------------------------------
 # Fakes
 # ---------------------------------------------------------------------------------------------
-class FakeResponse:
-    def __init__(self, status_code, body=None, headers=None):
-        self.status_code = status_code
-        self.text = '' if body is None else json.dumps(body)
-        self.headers = CaseInsensitiveDict(headers or {'X-Request-Id': 'req-fake'})
+def apig_response(status_code, body=None, headers=None):
+    """A fake APIG answer; without headers it carries a request id, as APIG's do."""
+    return FakeResponse(status_code, body, headers, default_headers={'X-Request-Id': 'req-fake'})
 
 
 def apig_error(status, code, msg):
-    return FakeResponse(status, {'error_code': code, 'error_msg': msg})
+    return apig_response(status, {'error_code': code, 'error_msg': msg})
 
 
 class FakeApig:
@@ -106,22 +100,22 @@ class FakeApig:
             self.quotas[quota['app_quota_id']] = quota
             answer = dict(quota)
             answer.pop('remark', None)
-            return FakeResponse(201, answer)
+            return apig_response(201, answer)
         if seg[0] == 'app-quotas' and len(seg) == 2:
             quota = self.quotas.get(seg[1])
             if quota is None:
                 return apig_error(404, 'APIG.3093', 'App quota %s does not exist' % seg[1])
             if method == 'GET':
-                return FakeResponse(200, self.read(quota))
+                return apig_response(200, self.read(quota))
             if method == 'PUT':
                 for key in ('remark', 'reset_time'):
                     quota.pop(key, None)
                 quota.update(body)
-                return FakeResponse(200, self.read(quota))
+                return apig_response(200, self.read(quota))
             if method == 'DELETE':
                 del self.quotas[seg[1]]
                 self.bindings = dict((a, q) for a, q in self.bindings.items() if q != seg[1])
-                return FakeResponse(204)
+                return apig_response(204)
         if seg[0] == 'app-quotas' and seg[2] == 'bound-apps' and method == 'GET':
             bound = [{'app_id': a['id'], 'name': a['name']} for a in self.apps if self.bindings.get(a['id']) == seg[1]]
             return self.page('apps', bound, query)
@@ -131,12 +125,12 @@ class FakeApig:
                     return apig_error(400, 'APIG.3475', 'The app is already bound to a quota')
             for app_id in body['app_ids']:
                 self.bindings[app_id] = seg[1]
-            return FakeResponse(201, {'applies': [{'app_id': a, 'app_quota_id': seg[1]} for a in body['app_ids']]})
+            return apig_response(201, {'applies': [{'app_id': a, 'app_quota_id': seg[1]} for a in body['app_ids']]})
         if seg[0] == 'app-quotas' and seg[2] == 'bound-apps' and method == 'DELETE':
             if self.bindings.get(seg[3]) != seg[1]:
                 return apig_error(404, 'APIG.3004', 'not bound')
             del self.bindings[seg[3]]
-            return FakeResponse(204)
+            return apig_response(204)
         if seg == ['apps'] and method == 'GET':
             found = self.apps
             if 'id' in query:
@@ -149,7 +143,7 @@ class FakeApig:
             quota_id = self.bindings.get(seg[1])
             if quota_id is None:
                 return apig_error(404, 'APIG.3004', 'App %s is not bound' % seg[1])
-            return FakeResponse(200, self.read(self.quotas[quota_id]))
+            return apig_response(200, self.read(self.quotas[quota_id]))
         raise AssertionError('no route for %s %s' % (method, seg))
 
     def read(self, quota):
@@ -166,18 +160,7 @@ class FakeApig:
     def page(key, items, query):
         offset, limit = int(query.get('offset', 0)), int(query.get('limit', 20))
         chunk = items[offset:offset + limit]
-        return FakeResponse(200, {key: chunk, 'size': len(chunk), 'total': len(items)})
-
-
-class FakeModule:
-    def __init__(self, params, check_mode=False, diff=True):
-        self.params = params
-        self.check_mode = check_mode
-        self._diff = diff
-        self.warnings = []
-
-    def warn(self, msg):
-        self.warnings.append(msg)
+        return apig_response(200, {key: chunk, 'size': len(chunk), 'total': len(items)})
 
 
 def quota_params(**resource):
@@ -588,7 +571,7 @@ class NoTotalApig(FakeApig):
     def page(key, items, query):
         offset, limit = int(query.get('offset', 0)), int(query.get('limit', 20))
         chunk = items[offset:offset + limit]
-        return FakeResponse(200, {key: chunk, 'size': len(chunk)})
+        return apig_response(200, {key: chunk, 'size': len(chunk)})
 
 
 def quota_api(fake):

@@ -22,46 +22,16 @@ from ansible_collections.apiops.provisioning.plugins.module_utils.huaweicloud im
     sign,
 )
 from ansible_collections.apiops.provisioning.plugins.module_utils.transport import ApiError
+from ansible_collections.apiops.provisioning.tests.unit.plugins.module_utils.fakes import (
+    FakeResponse,
+    FakeSession,
+)
 
 AK = 'QTWAOYTTINDUT2QVKYUC'
 SK = 'MFyfvK41ba2giqM7Uio6PznpdUKGpownRZlmVmHc'
 PASSWORD = 'Pa55w0rd-very-secret'
 IAM = 'https://iam.cn-north-4.myhuaweicloud.com'
 APIG = 'https://apig.cn-north-4.myhuaweicloud.com'
-
-
-class FakeResponse:
-    def __init__(self, status_code, body=None, headers=None, text=None):
-        self.status_code = status_code
-        if text is None:
-            text = '' if body is None else json.dumps(body)
-        self.text = text
-        self.headers = CaseInsensitiveDict(headers or {})
-
-
-class FakeSession:
-    def __init__(self, script):
-        self.script = script
-        self.calls = []
-
-    def request(self, method, url, data=None, headers=None, timeout=None, allow_redirects=None):
-        self.calls.append(dict(method=method, url=url, data=data, headers=dict(headers or {})))
-        if not self.script:
-            raise AssertionError('unexpected request %s %s' % (method, url))
-        outcome = self.script.pop(0)
-        if isinstance(outcome, BaseException):
-            raise outcome
-        return outcome
-
-    def close(self):
-        pass
-
-
-@pytest.fixture(autouse=True)
-def no_network(monkeypatch):
-    def forbidden(*args, **kwargs):
-        raise AssertionError('a real HTTP request was attempted')
-    monkeypatch.setattr(requests.Session, 'request', forbidden)
 
 
 def params(**overrides):

@@ -24,6 +24,9 @@ from ansible_collections.apiops.provisioning.plugins.module_utils.resource impor
     run_resource,
 )
 from ansible_collections.apiops.provisioning.plugins.module_utils.transport import ApiError, ConfigError
+from ansible_collections.apiops.provisioning.tests.unit.plugins.module_utils.fakes import (
+    FakeModule as BaseFakeModule,
+)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -55,16 +58,12 @@ class Store:
         self.closed = 0
 
 
-class FakeModule:
-    def __init__(self, params, store, check_mode=False, diff=False):
-        self.params = params
-        self.store = store
-        self.check_mode = check_mode
-        self._diff = diff
-        self.warnings = []
+class FakeModule(BaseFakeModule):
+    """The shared fake module, with a store and fail_json/exit_json that raise; diff mode off by default."""
 
-    def warn(self, msg):
-        self.warnings.append(msg)
+    def __init__(self, params, store, check_mode=False, diff=False):
+        super(FakeModule, self).__init__(params, check_mode=check_mode, diff=diff)
+        self.store = store
 
     def fail_json(self, **kwargs):
         raise Failed(kwargs)

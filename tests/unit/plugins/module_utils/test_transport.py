@@ -11,7 +11,6 @@ import json
 
 import pytest
 import requests
-from requests.structures import CaseInsensitiveDict
 from urllib3.exceptions import MaxRetryError, NewConnectionError, ProtocolError, ReadTimeoutError
 from urllib3.exceptions import SSLError as Urllib3SSLError
 
@@ -23,6 +22,10 @@ from ansible_collections.apiops.provisioning.plugins.module_utils.transport impo
     parse_retry_after,
     summarise_body,
 )
+from ansible_collections.apiops.provisioning.tests.unit.plugins.module_utils.fakes import (
+    FakeResponse,
+    FakeSession,
+)
 
 BASE = 'https://api.example.test'
 SECRET_BEARER = 'Bearer platform-v1-s3cr3tTOKENvalue'
@@ -30,50 +33,8 @@ SECRET_TOKEN = 'MIIauthTOKENsecretXYZ'
 
 
 # ---------------------------------------------------------------------------------------------
-# Fakes: a session that never touches the network
+# Fakes: an auth, a parser, scripted sessions (FakeSession, FakeResponse: fakes.py)
 # ---------------------------------------------------------------------------------------------
-@pytest.fixture(autouse=True)
-def no_network(monkeypatch):
-    def forbidden(*args, **kwargs):
-        raise AssertionError('a real HTTP request was attempted')
-    monkeypatch.setattr(requests.Session, 'request', forbidden)
-
-
-class FakeResponse:
-    def __init__(self, status_code, body=None, headers=None, text=None):
-        self.status_code = status_code
-        if text is None:
-            text = '' if body is None else json.dumps(body)
-        self.text = text
-        self.headers = CaseInsensitiveDict(headers or {})
-
-
-class FakeSession:
-    """Answers from a script (a list consumed in order); records every call."""
-
-    def __init__(self, script, prepare=False):
-        self.script = list(script)
-        self.prepare = prepare
-        self.calls = []
-        self.closed = False
-
-    def request(self, method, url, data=None, headers=None, timeout=None, allow_redirects=None):
-        self.calls.append(dict(method=method, url=url, data=data, headers=dict(headers or {}), timeout=timeout,
-                               allow_redirects=allow_redirects))
-        if self.prepare:
-            # What requests.Session.request does before sending (no network involved).
-            requests.Request(method, url, headers=headers, data=data).prepare()
-        if not self.script:
-            raise AssertionError('unexpected request %s %s' % (method, url))
-        outcome = self.script.pop(0)
-        if isinstance(outcome, BaseException):
-            raise outcome
-        return outcome
-
-    def close(self):
-        self.closed = True
-
-
 class FakeAuth:
     def __init__(self, renew_result=True, headers=None):
         self.renew_result = renew_result
@@ -102,7 +63,7 @@ def make(script, prepare=False, **kwargs):
     kwargs.setdefault('retries', 4)
     kwargs.setdefault('retry_max_delay', 30.0)
     t = Transport(BASE, simple_parser, sleep=sleeps.append, **kwargs)
-    t._session = FakeSession(script, prepare=prepare)
+    t._session = FakeSession(list(script), prepare=prepare)
     return t, t._session, sleeps
 
 
