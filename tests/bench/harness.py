@@ -27,6 +27,7 @@ if TESTS not in sys.path:
     sys.path.insert(0, TESTS)
 
 from emulator import seed as S  # noqa: E402 pylint: disable=wrong-import-position
+from collection_root import collections_root  # noqa: E402 pylint: disable=wrong-import-position
 from emulator.core import BackgroundServer  # noqa: E402 pylint: disable=wrong-import-position
 
 APIG_PREFIX = '/v2/%s/apigw/instances/%s' % (S.PROJECT_ID, S.INSTANCE_ID)
@@ -235,15 +236,10 @@ class Ansible:
     def __init__(self, workdir, emulator):
         self.workdir = workdir
         self.emulator = emulator
-        target = os.path.join(workdir, 'collections', 'ansible_collections', 'apiops')
-        os.makedirs(target, exist_ok=True)
-        link = os.path.join(target, 'provisioning')
-        if not os.path.islink(link):
-            os.symlink(ROOT, link)
         self.runs = 0
         env = dict((key, value) for key, value in os.environ.items()
                    if not key.startswith(('HW_', 'HUAWEICLOUD_', 'ACEDATACLOUD_', 'ANSIBLE_')))
-        env.update(ANSIBLE_COLLECTIONS_PATH=os.path.join(workdir, 'collections'),
+        env.update(ANSIBLE_COLLECTIONS_PATH=collections_root(workdir),
                    ANSIBLE_CALLBACK_PLUGINS=os.path.join(BENCH, 'callback_plugins'),
                    ANSIBLE_CALLBACKS_ENABLED='bench_marks', ANSIBLE_NOCOLOR='1', ANSIBLE_RETRY_FILES_ENABLED='0',
                    ANSIBLE_LOCAL_TEMP=os.path.join(workdir, 'ansible-tmp'), BENCH_EMULATOR_URL=emulator.url)

@@ -23,6 +23,7 @@ import urllib.request
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, 'tests'))
 
+from collection_root import collections_root  # noqa: E402 pylint: disable=wrong-import-position
 from emulator import seed  # noqa: E402 pylint: disable=wrong-import-position
 
 
@@ -43,14 +44,6 @@ def start_emulator(workdir):
 def control(url, path):
     with urllib.request.urlopen(url + '/_emulator/' + path, timeout=10) as response:
         return json.loads(response.read().decode())
-
-
-def collections_path(workdir):
-    """A collections folder in which apiops.provisioning is this repository."""
-    target = os.path.join(workdir, 'collections', 'ansible_collections', 'apiops')
-    os.makedirs(target)
-    os.symlink(ROOT, os.path.join(target, 'provisioning'))
-    return os.path.join(workdir, 'collections')
 
 
 def run_playbook(env, label, *extra):
@@ -90,7 +83,7 @@ def main():
         proc, url = start_emulator(workdir)
         try:
             env = dict(os.environ,
-                       ANSIBLE_COLLECTIONS_PATH=collections_path(workdir),
+                       ANSIBLE_COLLECTIONS_PATH=collections_root(workdir),
                        ANSIBLE_NOCOLOR='1', ANSIBLE_FORCE_COLOR='0', ANSIBLE_STDOUT_CALLBACK='default',
                        ACEDATACLOUD_PLATFORM_TOKEN=seed.ACEDATA_TOKEN, ACEDATACLOUD_PLATFORM_URL=url,
                        HUAWEICLOUD_SDK_AK=seed.ACCESS_KEY, HUAWEICLOUD_SDK_SK=seed.SECRET_KEY,

@@ -14,7 +14,6 @@ from __future__ import annotations
 import glob
 import os
 import sys
-import tempfile
 
 import pytest
 
@@ -26,24 +25,18 @@ ROOT = os.path.dirname(TESTS)
 REPORT = os.environ.get('RELIABILITY_REPORT') or os.path.join(ROOT, 'docs', 'reliability.md')
 
 
-def collections_root():
-    """A folder holding ``ansible_collections/apiops/provisioning`` that is this repository."""
-    parts = ROOT.split(os.sep)
-    if parts[-3:-1] == ['ansible_collections', 'apiops'] and parts[-1] == 'provisioning':
-        return os.sep.join(parts[:-3])
-    root = tempfile.mkdtemp(prefix='apiops-collections-')
-    os.makedirs(os.path.join(root, 'ansible_collections', 'apiops'))
-    os.symlink(ROOT, os.path.join(root, 'ansible_collections', 'apiops', 'provisioning'))
-    return root
+if TESTS not in sys.path:
+    sys.path.insert(0, TESTS)
 
+# pylint: disable=wrong-import-position
+from collection_root import collections_root  # noqa: E402
 
 COLLECTIONS_ROOT = collections_root()
-for path in (os.path.join(HERE, 'callback_plugins'), HERE, TESTS, COLLECTIONS_ROOT):
+for path in (os.path.join(HERE, 'callback_plugins'), HERE, COLLECTIONS_ROOT):
     if path not in sys.path:
         sys.path.insert(0, path)
 os.environ.setdefault('ANSIBLE_COLLECTIONS_PATH', COLLECTIONS_ROOT)
 
-# pylint: disable=wrong-import-position
 from emulator.core import BackgroundServer  # noqa: E402
 from reliability_support import FOREIGN_ENV, OPEN_BUGS, Emulator, PlaybookRunner, duplicate_count  # noqa: E402
 

@@ -31,7 +31,10 @@ import sys
 import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-NAMESPACE, NAME = 'apiops', 'provisioning'
+sys.path.insert(0, os.path.join(ROOT, 'tests'))
+
+from collection_root import NAME, NAMESPACE, collections_root  # noqa: E402 pylint: disable=wrong-import-position
+
 COLLECTION = '%s.%s' % (NAMESPACE, NAME)
 DEST = os.path.join(ROOT, 'docs', 'collection')
 VENV_BIN = os.path.dirname(os.path.abspath(sys.executable))
@@ -64,17 +67,6 @@ def environment(collections_root):
     env['ANSIBLE_NOCOLOR'] = '1'
     env['ANSIBLE_DEPRECATION_WARNINGS'] = 'False'
     return env
-
-
-def collections_root_for(root, scratch):
-    """A folder that holds ``root`` as ``ansible_collections/apiops/provisioning``."""
-    parts = os.path.realpath(root).split(os.sep)
-    if parts[-3:] == ['ansible_collections', NAMESPACE, NAME]:
-        return os.sep.join(parts[:-3])
-    base = os.path.join(scratch, 'collections')
-    os.makedirs(os.path.join(base, 'ansible_collections', NAMESPACE))
-    os.symlink(os.path.realpath(root), os.path.join(base, 'ansible_collections', NAMESPACE, NAME))
-    return base
 
 
 def render(collections_root, scratch):
@@ -166,7 +158,7 @@ def install(rendered, dest):
 
 def build(args, dest, label, scratch):
     """Render, then check or install; returns the exit code."""
-    root = args.collections_root or collections_root_for(ROOT, scratch)
+    root = args.collections_root or collections_root(scratch)
     rendered = render(root, scratch)
     if args.check:
         problems = compare(rendered, dest, label)
