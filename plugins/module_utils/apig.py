@@ -10,7 +10,7 @@ __metaclass__ = type
 import datetime
 import re
 
-from ansible_collections.apiops.provisioning.plugins.module_utils.huaweicloud import HuaweiCloud
+from ansible_collections.apiops.provisioning.plugins.module_utils.huaweicloud import PAGE_LIMIT, HuaweiCloud
 from ansible_collections.apiops.provisioning.plugins.module_utils.resource import (
     Resource,
     ValidationError,
@@ -33,7 +33,6 @@ NAME_PATTERN = u'^[A-Za-z\u4e00-\u9fa5][A-Za-z0-9_\u4e00-\u9fa5]{2,254}$'
 RESET_TIME_PATTERN = r'^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$'
 APP_ID_PATTERN = re.compile(r'^(?:[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$')
 APP_NAME_PATTERN = re.compile(u'^[A-Za-z\u4e00-\u9fa5][A-Za-z0-9_\u4e00-\u9fa5]{2,63}$')
-PAGE_LIMIT = 500  # the largest page the APIG list routes accept
 QUOTA_FIELDS = ('name', 'call_limits', 'time_unit', 'time_interval', 'remark', 'reset_time')
 
 RESOURCE_ARGSPEC = dict(
@@ -155,7 +154,7 @@ class QuotaApi:
         return items if page.get('total') is not None and len(items) >= page['total'] else None
 
     def list_quotas(self, name=None):
-        return self.cloud.list_all('/app-quotas', 'quotas', query={'name': name} if name else None, limit=PAGE_LIMIT)
+        return self.cloud.list_all('/app-quotas', 'quotas', query={'name': name} if name else None)
 
     def bound_apps(self, quota_id):
         """The apps bound to a quota, as ``{app_id, name}``."""

@@ -30,6 +30,7 @@ ALGORITHM = 'SDK-HMAC-SHA256'
 EMPTY_BODY_SHA256 = hashlib.sha256(b'').hexdigest()
 # Regions whose endpoints live under another top-level domain than myhuaweicloud.com.
 REGION_DOMAINS = {'eu-west-101': 'myhuaweicloud.eu'}
+PAGE_LIMIT = 500  # the largest page the APIG list routes accept
 
 CONNECTION_ARGSPEC = dict(
     region=dict(type='str', fallback=(env_fallback, ['HUAWEICLOUD_SDK_REGION', 'HW_REGION_NAME'])),
@@ -324,7 +325,7 @@ class HuaweiCloud:
     def request(self, method, suffix, **kwargs):
         return self.apig.request(method, self.instance_path(suffix), **kwargs)
 
-    def list_all(self, suffix, items_key, query=None, limit=500):
+    def list_all(self, suffix, items_key, query=None, limit=PAGE_LIMIT):
         """Every item of an APIG list (offset/limit, ``total``), at the largest page size."""
         def extract(data):
             return data.get(items_key) or [], data.get('total')
