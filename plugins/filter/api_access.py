@@ -32,7 +32,7 @@ from ansible_collections.apiops.provisioning.plugins.module_utils.apig import (
     quota_changes,
     validate_quota_options,
 )
-from ansible_collections.apiops.provisioning.plugins.module_utils.resource import ValidationError
+from ansible_collections.apiops.provisioning.plugins.module_utils.resource import ValidationError, set_options
 
 # The quota options the role passes to apig_app_quota (roles/api_access/tasks/main.yml).
 QUOTA_OPTIONS = ('name', 'call_limits', 'time_unit', 'time_interval', 'reset_time', 'remark', 'apps')
@@ -49,7 +49,7 @@ def _plain(value):
 
 def _checked(spec, params, validate):
     """The parameters as the module would see them, or None when the module would refuse them."""
-    result = ArgumentSpecValidator(spec).validate(_plain(params))
+    result = ArgumentSpecValidator(spec).validate(params)
     if result.error_messages:
         return None
     checked = result.validated_parameters
@@ -103,8 +103,7 @@ def _quota(entry, quotas):
         return current is not None, current
     if current is None:
         return True, None
-    desired = dict((key, params[key]) for key in AppQuota.fields if params.get(key) is not None)
-    return bool(quota_changes(current, desired, params['purge_apps'])), current
+    return bool(quota_changes(current, set_options(params, AppQuota.fields), params['purge_apps'])), current
 
 
 def api_access_plan(services, applications, app_quotas):
@@ -117,7 +116,8 @@ def api_access_plan(services, applications, app_quotas):
     for index, entry in enumerate(services):
         if not isinstance(entry, dict) or not isinstance(entry.get('service'), str):
             raise AnsibleFilterError('api_access_plan: services[%d] must be a dict with a service' % index)
-        step = dict(index=index, service=to_text(entry['service']), spec=_plain(entry),
+        entry = _plain(entry)  # once, so that the argument spec's deep copies of its options stay cheap
+        step = dict(index=index, service=to_text(entry['service']), spec=entry,
                     application_pending=False, application_id=None,
                     quota_pending=False, app_quota_id=None, bound_apps=[])
         if entry.get('state', 'present') == 'present':

@@ -409,13 +409,10 @@ class AppQuotaInfo:
         self.api = QuotaApi(self.cloud)
 
     def gather(self):
-        name, names = self.params.get('name'), self.params.get('names')
-        if names is not None:
-            quotas = self.api.named(names)
-        else:
-            quotas = self.api.list_quotas(name)
-            if name:
-                quotas = [quota for quota in quotas if quota.get('name') == name]
+        names = self.params.get('names')
+        if names is None and self.params.get('name'):
+            names = [self.params['name']]
+        quotas = self.api.list_quotas() if names is None else self.api.named(names)
         quotas = [self.api.with_bindings(quota) for quota in quotas]
         return dict(changed=False, app_quotas=[returned_quota(quota) for quota in quotas])
 

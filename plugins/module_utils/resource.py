@@ -75,6 +75,14 @@ def argument_spec(*specs):
     return merged
 
 
+def set_options(params, fields):
+    """``{option: value}`` of the ``fields`` given a value in ``params``: what a task asks for.
+
+    The engine and the role's plan (``api_access_plan``) both read a task's wishes with it.
+    """
+    return dict((key, params[key]) for key in fields if params.get(key) is not None)
+
+
 def _preview(value, limit=80):
     text = '%s' % (value,)
     return text if len(text) <= limit else text[:limit] + '...'
@@ -112,7 +120,7 @@ class Resource:
 
     def desired(self):
         """The managed options the user set."""
-        return dict((key, self.params[key]) for key in self.fields if self.params.get(key) is not None)
+        return set_options(self.params, self.fields)
 
     # -- reading -------------------------------------------------------------------------------
     def find(self):
