@@ -78,6 +78,9 @@ options:
       - Base URL of the IAM API (token exchange and project id lookup).
       - If not set, the value of the E(HUAWEICLOUD_SDK_IAM_ENDPOINT) or E(HW_IAM_ENDPOINT) environment variable is used,
         else C(https://iam.<region>.myhuaweicloud.com).
+      - The regions that have no regional IAM endpoint (C(af-north-1), C(ap-southeast-5), C(cn-north-11),
+        C(cn-south-4), C(cn-southwest-3), C(ru-northwest-2)) use the global C(https://iam.myhuaweicloud.com), as the
+        vendor's SDKs do.
     type: str
   validate_certs:
     description:

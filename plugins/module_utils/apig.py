@@ -18,6 +18,7 @@ from ansible_collections.apiops.provisioning.plugins.module_utils.resource impor
     check_pattern,
     check_range,
     check_text,
+    settle,
 )
 from ansible_collections.apiops.provisioning.plugins.module_utils.transport import ApiError
 
@@ -32,7 +33,11 @@ TIME_UNITS = ['SECOND', 'MINUTE', 'HOUR', 'DAY']
 NAME_PATTERN = u'^[A-Za-z\u4e00-\u9fa5][A-Za-z0-9_\u4e00-\u9fa5]{2,254}$'
 RESET_TIME_PATTERN = r'^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$'
 APP_ID_PATTERN = re.compile(r'^(?:[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$')
-APP_NAME_PATTERN = re.compile(u'^[A-Za-z\u4e00-\u9fa5][A-Za-z0-9_\u4e00-\u9fa5]{2,63}$')
+# An app reference is checked only for what no app id or name can hold. The create docs allow
+# letters, digits and underscores, but apps named with hyphens exist (``app-demo`` in the vendor's
+# own examples and Terraform's docs): an existing app's real name is always a valid reference,
+# and an unknown one is refused once the lookup has found no app of that id or name.
+APP_REFERENCE_MAX = 255
 QUOTA_FIELDS = ('name', 'call_limits', 'time_unit', 'time_interval', 'remark', 'reset_time')
 
 RESOURCE_ARGSPEC = dict(
@@ -68,15 +73,23 @@ def validate_quota_options(params):
             datetime.datetime.strptime(params['reset_time'], '%Y-%m-%d %H:%M:%S')
         except ValueError:
             raise ValidationError('reset_time: %r is not a valid date and time' % params['reset_time'])
+    if params.get('apps'):
+        # ``apps='a, b'`` on the command line splits into 'a' and ' b': blanks around a reference
+        # are never part of an app's id or name.
+        params['apps'] = [ref.strip() if isinstance(ref, str) else ref for ref in params['apps']]
     check_items(params, 'apps', _app_reference_problem)
     if params.get('purge_apps') and params.get('apps') is None:
         raise ValidationError('purge_apps needs apps: list the apps to keep bound (an empty list unbinds all)')
 
 
 def _app_reference_problem(value):
-    if APP_ID_PATTERN.fullmatch(value) or APP_NAME_PATTERN.fullmatch(value):
-        return None
-    return 'must be an app id or an app name (3 to 64 letters, digits or underscores, starting with a letter)'
+    if not value:
+        return 'must be an app id or an app name, not empty'
+    if len(value) > APP_REFERENCE_MAX:
+        return 'must be an app id or an app name of at most %d characters' % APP_REFERENCE_MAX
+    if any(ord(ch) < 32 or ch.isspace() for ch in value):
+        return 'must be an app id or an app name, without spaces or control characters'
+    return None
 
 
 def bound_app(item):
@@ -161,10 +174,19 @@ class QuotaApi:
         return [bound_app(item) for item in self.cloud.list_all(self.quota_path(quota_id, '/bound-apps'), 'apps')]
 
     def with_bindings(self, quota):
-        """The quota with ``bound_apps``; no request when the quota says none are bound."""
+        """The quota with ``bound_apps``, read from ``bound-apps``.
+
+        ``bound_app_num`` is never trusted to skip the read: a vendor example shows
+        ``bound_app_num: 0`` on a quota with an app bound, the key is omitted when zero, and
+        Terraform never reads it (readings ``bound_app_num_absent``, ``bound_app_num_zero``).
+        """
         quota = dict(quota)
-        quota['bound_apps'] = self.bound_apps(quota['app_quota_id']) if quota.get('bound_app_num') else []
+        quota['bound_apps'] = self.bound_apps(quota['app_quota_id'])
         return quota
+
+    def show(self, quota_id):
+        """The quota from its detail route."""
+        return self.cloud.request('GET', self.quota_path(quota_id)).data or {}
 
     def quota_path(self, quota_id, suffix=''):
         return '/app-quotas/%s%s' % (quote(quota_id, safe=''), suffix)
@@ -207,13 +229,19 @@ class QuotaApi:
         raise self._unknown_app(reference)
 
     def bound_quota_of(self, app):
-        """The quota an app is bound to, or None."""
+        """The quota an app is bound to, or None.
+
+        A free app's answer is undocumented: a 404, or a Go zero-valued quota
+        (``{"app_quota_id": "", "name": "", ...}``) or an empty body; each means "none"
+        (reading ``bound_quota_zero``).
+        """
         try:
-            return self.cloud.request('GET', '/apps/%s/bound-quota' % quote(app['app_id'], safe='')).data
+            quota = self.cloud.request('GET', '/apps/%s/bound-quota' % quote(app['app_id'], safe='')).data
         except ApiError as exc:
             if exc.status == 404:
                 return None
             raise
+        return quota if isinstance(quota, dict) and quota.get('app_quota_id') else None
 
 
 class AppQuota(Resource):
@@ -238,12 +266,23 @@ class AppQuota(Resource):
         return "app quota '%s'" % self.params['name']
 
     def find(self):
-        # Bindings are read only when the task manages them: an unchanged run without ``apps``
-        # costs the lookup alone.
+        # The bindings are always read from bound-apps (never judged from bound_app_num), so that
+        # the returned quota's bound_apps is true whatever the count says; a delete needs none.
         quota = self.api.find_by_name(self.params['name'])
-        if quota and self.params.get('apps') is not None and self.params.get('state') != 'absent':
+        if quota and self.params.get('state') != 'absent':
             quota = self.api.with_bindings(quota)
         return quota
+
+    def complete(self, current, desired):
+        """The detail of a listed quota that lacks an option the task sets.
+
+        The API omits empty keys, and a listing may carry fewer fields than the detail route
+        (reading ``list_thin``): an absent key is read from the detail before it is compared.
+        """
+        if all(key in current for key in desired if key != 'apps'):
+            return current
+        detail = dict(current, **self.api.show(current['app_quota_id']))
+        return detail
 
     def view(self, obj):
         return quota_view(obj)
@@ -253,12 +292,20 @@ class AppQuota(Resource):
 
     # -- writes --------------------------------------------------------------------------------
     def _body(self, current, desired):
-        """The full quota body: given values first, current values for the rest (PUT replaces)."""
+        """The quota body of a create or a PUT (which replaces): given values first, the current
+        ones for the rest, but ``reset_time`` only when the task sets it.
+
+        What a PUT without ``reset_time`` does is undocumented (readings: the gateway keeps it,
+        or clears it, ``put_keeps_omitted``). Terraform never sends it; re-sending the stored
+        value would make every update depend on a value the gateway may refuse by now (a time
+        in the past), for an option the task did not ask about. ``remark`` is always sent, as
+        Terraform does, so that a PUT never clears it under either reading.
+        """
         body = {}
         for key in QUOTA_FIELDS:
             value = desired.get(key)
-            if value is None and current:
-                value = normalise_reset_time(current.get(key)) if key == 'reset_time' else current.get(key)
+            if value is None and current and key != 'reset_time':
+                value = current.get(key)
             if value is not None:
                 body[key] = value
         return body
@@ -267,9 +314,16 @@ class AppQuota(Resource):
         # Bindings are planned (apps resolved, each checked to be free) before anything is
         # written, so that a bad app never leaves a quota created without its bindings.
         plan = self._plan_bindings(None, [], desired.get('apps') or [])
-        reply = self.cloud.request('POST', '/app-quotas', body=self._body(None, desired), expect=(201,))
-        # The create answer lacks remark and bound_app_num: read the quota back.
-        quota = self.cloud.request('GET', self.api.quota_path(reply.data['app_quota_id'])).data
+        reply = self.cloud.request('POST', '/app-quotas', body=self._body(None, desired))
+        quota_id = (reply.data or {}).get('app_quota_id') if isinstance(reply.data, dict) else None
+        if not quota_id:
+            # A 2xx without the quota (an empty or partial answer): find it by name; a new
+            # quota may take a moment to show in the listing.
+            quota_id = settle(lambda: self.api.find_by_name(self.params['name']),
+                              lambda found: '' if found else 'no quota of that name is listed yet',
+                              'the new %s' % self.label())['app_quota_id']
+        # The create answer lacks remark and bound_app_num (and may be partial): read it back.
+        quota = self.api.show(quota_id)
         quota['bound_apps'] = self._apply_bindings(quota, [], plan)
         return quota
 
@@ -278,19 +332,40 @@ class AppQuota(Resource):
         plan = self._plan_bindings(current['app_quota_id'], current['bound_apps'], desired['apps']) \
             if 'apps' in changes else None
         if any(key != 'apps' for key in changes):
+            if 'remark' not in current and 'remark' not in desired:
+                # The remark is re-sent with the PUT: know it (a listing may omit it).
+                current = quota = dict(current, **self.api.show(current['app_quota_id']))
             path = self.api.quota_path(current['app_quota_id'])
-            quota = self.cloud.request('PUT', path, body=self._body(current, desired)).data
-            if 'bound_apps' in current:
-                quota['bound_apps'] = current['bound_apps']
-            else:
-                quota['bound_app_num'] = current.get('bound_app_num', 0)
+            body = self._body(current, desired)
+            answer = self.cloud.request('PUT', path, body=body).data
+            quota = self._after_put(current, body, answer if isinstance(answer, dict) else {})
         if plan:
             quota['bound_apps'] = self._apply_bindings(quota, current['bound_apps'], plan)
         return quota
 
+    def _after_put(self, current, body, answer):
+        """The quota after a PUT: its answer merged over what is known, or read again.
+
+        The documented answer echoes the quota; an empty or partial one (reading
+        ``partial_update``) is merged over the current quota and the body sent. Only
+        ``reset_time`` can be unknown then (it was not sent: kept or cleared, per reading), and
+        only when the quota had one: then the quota is read again.
+        """
+        quota = dict(current, **body)
+        quota.pop('bound_app_num', None)
+        quota.update(answer)
+        if 'reset_time' not in body and current.get('reset_time') and 'reset_time' not in answer:
+            quota = self.api.show(current['app_quota_id'])
+        if current.get('reset_time') and not quota.get('reset_time'):
+            self.module.warn('the gateway cleared the reset_time (%s) of %s when it was updated without one; '
+                             'give reset_time in the task to keep it' % (normalise_reset_time(current['reset_time']),
+                                                                         self.label()))
+        quota['bound_apps'] = current['bound_apps']
+        return quota
+
     def delete(self, current):
         # Deleting a quota also removes its bindings (the API does it).
-        self.cloud.request('DELETE', self.api.quota_path(current['app_quota_id']), expect=(204,))
+        self.cloud.request('DELETE', self.api.quota_path(current['app_quota_id']))
 
     def is_conflict(self, error):
         return error.code == 'APIG.3325'  # the name exists: a concurrent run created it
@@ -307,18 +382,33 @@ class AppQuota(Resource):
         return apps, remove
 
     def _apply_bindings(self, quota, bound, plan):
-        """Bind and unbind as planned; returns the bound apps afterwards."""
+        """Bind and unbind as planned, then wait until bound-apps shows it; returns the bound apps.
+
+        The gateway's reads lag its binding writes (Terraform polls bound-apps after every bind
+        and unbind; reading ``binding_delay``): without the wait, an immediate re-run would see
+        the old bindings and write again.
+        """
         apps, remove = plan
         if apps:
             self._bind(quota, apps)
         for app in remove:
             try:
                 self.cloud.request('DELETE', self.api.quota_path(quota['app_quota_id'], '/bound-apps/%s' % quote(
-                    app['app_id'], safe='')), expect=(204,))
+                    app['app_id'], safe='')))
             except ApiError as exc:
                 if exc.status != 404:  # unbound already
                     raise
+        if apps or remove:
+            self._await_bindings(quota['app_quota_id'], apps, remove)
         return [app for app in bound if app not in remove] + apps
+
+    def _await_bindings(self, quota_id, added, removed):
+        def pending(now):
+            ids = set(app['app_id'] for app in now)
+            late = ['%s not bound yet' % app['name'] for app in added if app['app_id'] not in ids]
+            late += ['%s still bound' % app['name'] for app in removed if app['app_id'] in ids]
+            return ', '.join(late)
+        settle(lambda: self.api.bound_apps(quota_id), pending, 'the bindings of %s' % self.label())
 
     def _bind(self, quota, apps):
         """Bind ``apps``; after an ambiguous failure, re-read the bindings before trying again."""
@@ -326,7 +416,7 @@ class AppQuota(Resource):
         pending = list(apps)
         for _attempt in range(3):
             try:
-                self.cloud.request('POST', path, body={'app_ids': [app['app_id'] for app in pending]}, expect=(201,))
+                self.cloud.request('POST', path, body={'app_ids': [app['app_id'] for app in pending]})
                 return
             except ApiError as exc:
                 if not exc.ambiguous and exc.status != 400:
@@ -376,19 +466,13 @@ class AppQuota(Resource):
 
 
 def returned_quota(obj):
-    """A quota as the modules return it: keys the API omits when empty filled in, times normalised.
-
-    ``bound_apps`` is there when the bindings were read (or are known to be none).
-    """
+    """A quota as the modules return it: keys the API omits when empty filled in, times
+    normalised, ``bound_app_num`` counted from the ``bound_apps`` that were read."""
     quota = dict(obj)
     quota['reset_time'] = normalise_reset_time(quota.get('reset_time'))
     quota.setdefault('remark', '')
-    if 'bound_apps' in quota:
-        quota['bound_app_num'] = len(quota['bound_apps'])
-    else:
-        quota['bound_app_num'] = quota.get('bound_app_num') or 0
-        if not quota['bound_app_num']:
-            quota['bound_apps'] = []
+    quota['bound_apps'] = quota.get('bound_apps') or []
+    quota['bound_app_num'] = len(quota['bound_apps'])
     return quota
 
 

@@ -30,6 +30,12 @@ ALGORITHM = 'SDK-HMAC-SHA256'
 EMPTY_BODY_SHA256 = hashlib.sha256(b'').hexdigest()
 # Regions whose endpoints live under another top-level domain than myhuaweicloud.com.
 REGION_DOMAINS = {'eu-west-101': 'myhuaweicloud.eu'}
+# APIG regions that have no regional IAM endpoint in the vendor's SDKs (huaweicloudsdkiam's
+# IamRegion and the Go SDK's iam region table list none for them): the SDKs then use the global
+# endpoint, and so does the collection.
+REGIONS_WITHOUT_IAM = frozenset(('af-north-1', 'ap-southeast-5', 'cn-north-11', 'cn-south-4', 'cn-southwest-3',
+                                 'ru-northwest-2'))
+GLOBAL_IAM_ENDPOINT = 'https://iam.myhuaweicloud.com'
 PAGE_LIMIT = 500  # the largest page the APIG list routes accept
 
 CONNECTION_ARGSPEC = dict(
@@ -195,6 +201,8 @@ class AuthConfigError(ConfigError):
 
 
 def endpoint_for(service, region):
+    if service == 'iam' and region in REGIONS_WITHOUT_IAM:
+        return GLOBAL_IAM_ENDPOINT
     domain = REGION_DOMAINS.get(region, 'myhuaweicloud.com')
     return 'https://%s.%s.%s' % (service, region, domain)
 
@@ -276,7 +284,7 @@ class HuaweiCloud:
                                                             'password': self.params['password'],
                                                             'domain': {'name': self.params['domain']}}}},
                          'scope': scope}}
-        reply = self.iam.request('POST', '/v3/auth/tokens', query={'nocatalog': 'true'}, body=body, expect=(201,))
+        reply = self.iam.request('POST', '/v3/auth/tokens', query={'nocatalog': 'true'}, body=body)
         token = reply.headers.get('X-Subject-Token')
         if not token:
             raise ApiError('IAM answered without an X-Subject-Token header', status=reply.status,

@@ -16,6 +16,7 @@ __metaclass__ = type
 
 import copy
 import re
+import time
 
 from ansible.module_utils.basic import missing_required_lib
 from ansible_collections.apiops.provisioning.plugins.module_utils.transport import (
@@ -83,6 +84,42 @@ def set_options(params, fields):
     return dict((key, params[key]) for key in fields if params.get(key) is not None)
 
 
+# How long a write may take to show in reads. The gateway's bindings do lag (Terraform polls
+# bound-apps and bindable-apps for up to 3 minutes around every bind and unbind); the same bound
+# holds for every other read-after-write wait of the collection.
+SETTLE_TIMEOUT = 180.0
+SETTLE_FIRST_DELAY = 0.25
+SETTLE_MAX_DELAY = 5.0
+
+
+class NotSettled(ConfigError):
+    """A write that did not show in the API's reads within ``SETTLE_TIMEOUT``."""
+
+
+def settle(read, pending, what, timeout=None, sleep=None, clock=None):
+    """Read until the answer agrees with a write just made; returns the last answer.
+
+    ``read()`` fetches the state, ``pending(answer)`` says what has not shown yet (a text, or
+    empty once the read agrees). The first read is immediate (a read that does not lag costs one
+    request); later ones back off from 0.25 s to 5 s, for at most ``SETTLE_TIMEOUT`` seconds,
+    then fail naming ``what`` and what was still missing.
+    """
+    timeout = SETTLE_TIMEOUT if timeout is None else timeout
+    sleep = sleep or time.sleep
+    clock = clock or time.monotonic
+    deadline = clock() + timeout
+    delay = SETTLE_FIRST_DELAY
+    while True:
+        answer = read()
+        missing = pending(answer)
+        if not missing:
+            return answer
+        if clock() + delay > deadline:
+            raise NotSettled('%s did not show in the API\'s reads within %d s: %s' % (what, timeout, missing))
+        sleep(delay)
+        delay = min(delay * 2, SETTLE_MAX_DELAY)
+
+
 def _preview(value, limit=80):
     text = '%s' % (value,)
     return text if len(text) <= limit else text[:limit] + '...'
@@ -135,6 +172,14 @@ class Resource:
         """``{option: wanted value}`` for every option the user set that differs from ``current``."""
         have = self.view(current)
         return dict((key, value) for key, value in desired.items() if have.get(key) != value)
+
+    def complete(self, current, desired):
+        """``current`` with every field the comparison needs; a list item may lack some.
+
+        The default trusts what ``find`` returned; resources whose listings can be thinner than
+        their detail route read the detail here when a field the task sets is missing.
+        """
+        return current
 
     def returned(self, obj):
         """The object as returned to the user."""
@@ -190,6 +235,9 @@ class Engine:
             # It exists after all: a concurrent run created it (``before`` is what we found), or
             # our own write went through although its answer was lost (nothing existed before).
             before = None if ours else current
+        current = res.complete(current, desired)
+        if before is not None:
+            before = current
         changes = res.changes(current, desired)
         frozen = sorted(key for key in changes if key in res.create_only)
         if frozen:
@@ -216,6 +264,7 @@ class Engine:
             current = res.find()
             if current is None:
                 break
+            current = res.complete(current, desired)
             changes = res.changes(current, desired)
             if not changes:
                 return current

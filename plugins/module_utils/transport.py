@@ -222,8 +222,14 @@ class Transport:
         ceiling = min(self.retry_max_delay, BACKOFF_BASE * (2 ** (attempt - 1)))
         return random.uniform(0, ceiling)
 
-    def request(self, method, path, query=None, body=None, expect=(200,), headers=None, retries=None):
+    def request(self, method, path, query=None, body=None, headers=None, retries=None):
         """Send one request and return a ``Reply``; raise ``ApiError`` on failure.
+
+        Any 2xx answer is a success, with or without a body (``Reply.data`` is None without
+        one): the references document one status per route (201 for a create, 204 for a delete),
+        while the vendors' own clients accept any of them (huaweicloudsdkcore: every status
+        below 400; Terraform's clients: 200/201/202 for POST and PUT, 200/202/204 for DELETE).
+        Callers never test the status; they test the body for what they need.
 
         Transient failures are retried up to ``retries`` times (the transport's setting unless
         given for this request). A POST is retried only when
@@ -241,7 +247,7 @@ class Transport:
         while True:
             attempt += 1
             try:
-                return self._attempt(method, path, url, payload, body is not None, expect, headers)
+                return self._attempt(method, path, url, payload, body is not None, headers)
             except ApiError as error:
                 if error.status == 401 and not renewed and self.auth is not None and self.auth.renew():
                     renewed = True
@@ -251,7 +257,7 @@ class Transport:
                     raise
                 self.sleep(self.backoff(attempt, error.retry_after))
 
-    def _attempt(self, method, path, url, payload, has_body, expect, extra_headers):
+    def _attempt(self, method, path, url, payload, has_body, extra_headers):
         import requests
 
         headers = {'Accept': 'application/json', 'User-Agent': self.user_agent}
@@ -284,10 +290,11 @@ class Transport:
                            'credentials)', method=method, path=path)
         except requests.exceptions.RequestException as exc:
             raise ApiError('request to %s failed: %s' % (self.base_url, exc.__class__.__name__), method=method, path=path)
-        return self._reply(method, path, response, expect, idempotent)
+        return self._reply(method, path, response, idempotent)
 
-    def _reply(self, method, path, response, expect, idempotent):
+    def _reply(self, method, path, response, idempotent):
         status = response.status_code
+        success = 200 <= status < 300
         text = response.text
         data = None
         decode_error = None
@@ -296,11 +303,11 @@ class Transport:
                 data = json.loads(text)
             except ValueError as exc:
                 decode_error = exc
-        if status in expect and decode_error is None:
+        if success and decode_error is None:
             return Reply(status, data, response.headers)
         code, message, request_id = self.error_parser(status, data, text, response.headers)
         retry_after = parse_retry_after(response.headers.get('Retry-After'))
-        if status in expect:
+        if success:
             # A success status with a body that is not JSON: a broken proxy or a cut answer.
             message = 'the answer is not valid JSON (%s)' % decode_error
             raise ApiError(message, status=status, request_id=request_id, method=method, path=path,

@@ -22,6 +22,7 @@ from ansible_collections.apiops.provisioning.plugins.module_utils.apig import (
     returned_quota,
     validate_quota_options,
 )
+from ansible_collections.apiops.provisioning.plugins.module_utils import resource as resource_utils
 from ansible_collections.apiops.provisioning.plugins.module_utils.resource import Engine, ValidationError
 from ansible_collections.apiops.provisioning.tests.unit.plugins.module_utils.fakes import (
     FakeModule,
@@ -213,11 +214,11 @@ APPS = [{'id': APP_A, 'name': 'consumer_app_a'}, {'id': APP_B, 'name': 'consumer
     ('reset_time', '2026-02-30 00:00:00'),
     ('reset_time', '2026-12-01T00:00:00'),
     ('reset_time', '2026-12-01 25:00:00'),
-    ('apps', ['consumer_app_a', 'x']),
+    ('apps', ['consumer_app_a', '']),
     ('apps', ['bad app']),
-    ('apps', ['1starts_with_digit']),
-    ('apps', ['a' * 65]),
-    ('apps', ['not-an-id-not-a-name']),
+    ('apps', ['a' * 256]),
+    ('apps', ['tab\tinside']),
+    ('apps', ['line\nbreak']),
 ])
 def test_invalid_options_name_the_option(option, value):
     params = dict(name='images_daily')
@@ -229,7 +230,7 @@ def test_invalid_options_name_the_option(option, value):
 
 def test_bad_app_entry_message_names_index():
     with pytest.raises(ValidationError) as info:
-        validate_quota_options(dict(name='images_daily', apps=['consumer_app_a', 'x']))
+        validate_quota_options(dict(name='images_daily', apps=['consumer_app_a', 'bad app']))
     assert str(info.value).startswith('apps[1]')
 
 
@@ -254,12 +255,22 @@ def test_purge_apps_needs_apps():
     dict(name='q_x', reset_time='2028-02-29 23:59:59'),
     dict(name='q_x', apps=[APP_A, 'consumer_app_b', '98df09fb-1d2c-4e3f-8a9b-0c1d2e3f4a5b', u'消费者应用']),
     dict(name='q_x', apps=['consumer_app_b'], purge_apps=True),
+    # Real apps are named with hyphens (the vendor's own examples: app-demo) and other characters
+    # the create docs do not list: any name an app can have is a reference, resolved later.
+    dict(name='q_x', apps=['app-demo', '1starts_with_digit', 'x', 'a' * 255]),
 ])
 def test_valid_options_accepted(params):
     validate_quota_options(params)
 
 
-@pytest.mark.parametrize('params', [dict(name='images_daily\n'), dict(name='q_x', apps=['consumer_app_a\n'])],
+def test_blanks_around_app_references_are_dropped():
+    # apps='a, b' on the command line arrives as ['a', ' b'].
+    params = dict(name='q_x', apps=['consumer_app_a', ' consumer_app_b', 'app-demo\n'])
+    validate_quota_options(params)
+    assert params['apps'] == ['consumer_app_a', 'consumer_app_b', 'app-demo']
+
+
+@pytest.mark.parametrize('params', [dict(name='images_daily\n'), dict(name='q_x', apps=['consumer\napp_a'])],
                          ids=['name', 'apps'])
 def test_trailing_newline_refused(params):
     with pytest.raises(ValidationError):
@@ -288,16 +299,16 @@ def test_returned_quota_fills_omitted_keys_without_mutating():
     assert read == original
     assert out['reset_time'] == '2020-09-20 00:00:00'
     assert out['remark'] == ''
-    # No bound_app_num from the API means none are bound: known without reading them.
     assert out['bound_apps'] == []
     assert out['bound_app_num'] == 0
     assert returned_quota({'app_quota_id': 'q2'})['reset_time'] is None
 
 
-def test_returned_quota_with_unread_bindings():
-    out = returned_quota({'app_quota_id': 'q1', 'name': 'n_q', 'bound_app_num': 3})
-    assert out['bound_app_num'] == 3
-    assert 'bound_apps' not in out  # not read: never claimed to be empty
+def test_returned_quota_counts_the_bindings_read_not_the_api_count():
+    # A vendor example shows bound_app_num 0 on a quota with an app bound: the list decides.
+    apps = [{'app_id': APP_A, 'name': 'consumer_app_a'}]
+    assert returned_quota({'app_quota_id': 'q1', 'bound_app_num': 0, 'bound_apps': apps})['bound_app_num'] == 1
+    assert returned_quota({'app_quota_id': 'q1', 'bound_app_num': 3, 'bound_apps': []})['bound_app_num'] == 0
 
 
 def test_returned_quota_with_read_bindings():
@@ -369,9 +380,11 @@ def test_empty_remark_equals_omitted_remark():
 def test_body_keeps_current_values_not_given():
     res = app_quota(call_limits=5000)
     current = dict(QUOTA, reset_time='2026-12-01 00:00:00 +0000 +0000', bound_apps=BOUND, bound_app_num=2)
+    # reset_time is sent only when the task sets it (what omitting it does is undocumented).
     assert res._body(current, res.desired()) == {
-        'name': 'images_daily', 'call_limits': 5000, 'time_unit': 'DAY', 'time_interval': 1, 'remark': 'keep me',
-        'reset_time': '2026-12-01 00:00:00'}
+        'name': 'images_daily', 'call_limits': 5000, 'time_unit': 'DAY', 'time_interval': 1, 'remark': 'keep me'}
+    res = app_quota(call_limits=5000, reset_time='2027-01-01 00:00:00')
+    assert res._body(current, res.desired())['reset_time'] == '2027-01-01 00:00:00'
 
 
 def test_body_for_create_has_only_given_values():
@@ -427,11 +440,30 @@ def test_create_then_unchanged():
     assert len(api.calls) == 2  # the lookup and the bindings
 
 
-def test_unchanged_without_apps_costs_one_request():
+def test_unchanged_without_apps_reads_the_bindings_it_returns():
     api = FakeApig(quotas=[QUOTA], apps=APPS, bindings={APP_A: 'q1'})
     result = Engine(app_quota(api, call_limits=1000)).present()
     assert result['changed'] is False
-    assert len(api.calls) == 1
+    assert [call[1] for call in api.calls] == [PREFIX + '/app-quotas', PREFIX + '/app-quotas/q1/bound-apps']
+    assert result['app_quota']['bound_apps'] == [{'app_id': APP_A, 'name': 'consumer_app_a'}]
+    assert result['app_quota']['bound_app_num'] == 1
+
+
+@pytest.mark.parametrize('count', [None, 0], ids=['absent', 'zero'])
+def test_bindings_read_whatever_bound_app_num_says(count):
+    api = FakeApig(quotas=[QUOTA], apps=APPS, bindings={APP_A: 'q1'})
+    plain_read = api.read
+
+    def read(quota):
+        out = plain_read(quota)
+        out.pop('bound_app_num', None)
+        if count is not None:
+            out['bound_app_num'] = count
+        return out
+    api.read = read
+    result = Engine(app_quota(api, apps=['consumer_app_a'])).present()
+    assert result['changed'] is False
+    assert api.writes == []
     assert result['app_quota']['bound_app_num'] == 1
 
 
@@ -450,13 +482,11 @@ def test_update_sends_full_body():
     result = Engine(app_quota(api, call_limits=5000)).present()
     assert result['changed'] is True
     assert api.writes == [('PUT', PREFIX + '/app-quotas/q1', {}, {
-        'name': 'images_daily', 'call_limits': 5000, 'time_unit': 'DAY', 'time_interval': 1, 'remark': 'keep me',
-        'reset_time': '2026-12-01 00:00:00'})]
+        'name': 'images_daily', 'call_limits': 5000, 'time_unit': 'DAY', 'time_interval': 1, 'remark': 'keep me'})]
     assert api.quotas['q1']['remark'] == 'keep me'
-    # apps not given: the bindings were not read, and are not claimed to be empty.
-    assert 'bound_apps' not in result['app_quota']
+    assert result['app_quota']['bound_apps'] == [{'app_id': APP_A, 'name': 'consumer_app_a'}]
     assert result['app_quota']['bound_app_num'] == 1
-    assert 'apps' not in result['diff']['before'] and 'apps' not in result['diff']['after']
+    assert result['diff']['before']['apps'] == result['diff']['after']['apps'] == ['consumer_app_a']
     assert result['diff']['before']['call_limits'] == 1000
     assert result['diff']['after']['call_limits'] == 5000
 
@@ -769,12 +799,137 @@ def test_named_incomplete_page_falls_back_to_lookups_per_name():
 
 def test_info_names_gathers_in_order_with_bindings():
     """``apig_app_quota_info`` with ``names``: the quotas in the order given, with their bound apps (read
-    only for a quota that has some); an empty list sends nothing."""
+    for each quota, whatever its bound_app_num says); an empty list sends nothing."""
     fake = FakeApig(quotas=NAMED, apps=APPS, bindings={APP_B: 'q4'})
     result = app_quota(fake, cls=AppQuotaInfo, name=None, names=['video_weekly', 'images_daily']).gather()
     assert names_of(result['app_quotas']) == ['video_weekly', 'images_daily']
     assert [q['bound_apps'] for q in result['app_quotas']] == [[found(APPS[1])], []]
-    assert [call[1] for call in fake.calls] == [PREFIX + '/app-quotas', PREFIX + '/app-quotas/q4/bound-apps']
+    first_id = result['app_quotas'][1]['app_quota_id']
+    assert [call[1] for call in fake.calls] == [PREFIX + '/app-quotas', PREFIX + '/app-quotas/q4/bound-apps',
+                                                PREFIX + '/app-quotas/%s/bound-apps' % first_id]
     fake.calls = []
     assert app_quota(fake, cls=AppQuotaInfo, name=None, names=[]).gather()['app_quotas'] == []
     assert fake.calls == []
+
+
+# ---------------------------------------------------------------------------------------------
+# Readings the reference leaves open (docs/fidelity.md)
+# ---------------------------------------------------------------------------------------------
+@pytest.mark.parametrize('answer', [None, {'app_quota_id': '', 'name': '', 'call_limits': 0, 'time_unit': '',
+                                           'time_interval': 0, 'remark': '', 'reset_time': '', 'bound_app_num': 0}],
+                         ids=['empty-body', 'zero-object'])
+def test_free_app_bound_quota_answered_200_means_none(answer):
+    api = FakeApig(quotas=[QUOTA], apps=APPS)
+    route = api.route
+
+    def zero_bound_quota(method, seg, query, body):
+        if seg[0] == 'apps' and seg[2:] == ['bound-quota'] and seg[1] not in api.bindings:
+            return apig_response(200, answer)
+        return route(method, seg, query, body)
+    api.route = zero_bound_quota
+    result = Engine(app_quota(api, apps=['consumer_app_a'])).present()
+    assert result['changed'] is True
+    assert api.bindings == {APP_A: 'q1'}
+
+
+@pytest.mark.parametrize('status', [200, 202, 204])
+def test_any_2xx_answer_to_writes_is_success(status):
+    """Create answered 200/202/204 (with or without the quota), bind and delete likewise."""
+    api = FakeApig(apps=APPS)
+    route = api.route
+
+    def other_status(method, seg, query, body):
+        answer = route(method, seg, query, body)
+        if method != 'GET' and 200 <= answer.status_code < 300:
+            return apig_response(status, None if status == 204 else json.loads(answer.text or 'null'))
+        return answer
+    api.route = other_status
+    result = Engine(app_quota(api, call_limits=10, time_unit='DAY', time_interval=1, apps=['consumer_app_a'])).present()
+    assert result['changed'] is True
+    assert result['app_quota']['app_quota_id'] == 'q1'
+    assert api.bindings == {APP_A: 'q1'}
+    assert len([call for call in api.writes if call[0] == 'POST']) == 2  # one create, one bind: no duplicate
+    again = Engine(app_quota(api, call_limits=10, time_unit='DAY', time_interval=1, apps=['consumer_app_a'])).present()
+    assert again['changed'] is False
+    gone = Engine(app_quota(api, state='absent')).absent()
+    assert gone['changed'] is True and api.quotas == {}
+
+
+def test_bindings_awaited_until_reads_show_them(monkeypatch):
+    """Reads lag the bind: bound-apps lists the app only on the third read after it."""
+    api = FakeApig(quotas=[QUOTA], apps=APPS)
+    route = api.route
+    lag = {'reads': 0}
+
+    def lagging(method, seg, query, body):
+        if seg[0] == 'app-quotas' and seg[2:] == ['bound-apps'] and method == 'GET' and api.bindings:
+            lag['reads'] += 1
+            if lag['reads'] < 3:
+                return apig_response(200, {'apps': [], 'size': 0, 'total': 0})
+        return route(method, seg, query, body)
+    api.route = lagging
+    res = app_quota(api, apps=['consumer_app_a'])
+    sleeps = []
+    monkeypatch.setattr(resource_utils.time, 'sleep', sleeps.append)
+    result = Engine(res).present()
+    assert result['changed'] is True
+    assert lag['reads'] == 3
+    assert sleeps == [0.25, 0.5]
+
+
+def test_update_without_reset_time_under_both_put_readings():
+    """PUT omits reset_time; whether the gateway keeps or clears it, the result is what it holds."""
+    for keeps in (True, False):
+        api = FakeApig(quotas=[QUOTA], apps=APPS)
+        route = api.route
+
+        def put(method, seg, query, body, keeps=keeps):
+            if method == 'PUT':
+                quota = api.quotas[seg[1]]
+                kept = quota.get('reset_time')
+                answer = route(method, seg, query, body)
+                if keeps:
+                    quota['reset_time'] = kept
+                return apig_response(200, {'app_quota_id': seg[1]})  # a partial answer
+            return route(method, seg, query, body)
+        api.route = put
+        res = app_quota(api, call_limits=5000)
+        result = Engine(res).present()
+        assert 'reset_time' not in api.writes[0][3]
+        assert result['app_quota']['reset_time'] == ('2026-12-01 00:00:00' if keeps else None)
+        assert result['app_quota']['call_limits'] == 5000
+        assert result['app_quota']['remark'] == 'keep me'
+        assert bool(res.module.warnings) is not keeps
+
+
+def test_thin_list_item_read_from_detail_before_comparing():
+    api = FakeApig(quotas=[QUOTA], apps=APPS)
+    plain_page = api.page
+
+    def thin(key, items, query):
+        return plain_page(key, [dict((k, v) for k, v in item.items() if k not in ('remark', 'reset_time'))
+                                for item in items] if key == 'quotas' else items, query)
+    api.page = thin
+    result = Engine(app_quota(api, remark='keep me', reset_time='2026-12-01 00:00:00')).present()
+    assert result['changed'] is False
+    assert api.writes == []
+    assert PREFIX + '/app-quotas/q1' in [call[1] for call in api.calls]
+
+
+def test_hyphenated_app_name_resolved_and_purged():
+    apps = APPS + [{'id': 'd4f0c3e5b7d94f2a8c6e4b2d0f1a3c5e', 'name': 'app-demo'}]
+    api = FakeApig(quotas=[QUOTA], apps=apps)
+    result = Engine(app_quota(api, apps=['app-demo'])).present()
+    assert result['changed'] is True
+    assert api.bindings == {'d4f0c3e5b7d94f2a8c6e4b2d0f1a3c5e': 'q1'}
+    result = Engine(app_quota(api, apps=[], purge_apps=True)).present()
+    assert result['changed'] is True
+    assert api.bindings == {}
+
+
+def test_unknown_app_refused_after_lookup_before_any_write():
+    api = FakeApig(quotas=[QUOTA], apps=APPS)
+    with pytest.raises(ValidationError) as info:
+        Engine(app_quota(api, apps=['no-such-app'])).present()
+    assert "'no-such-app'" in str(info.value)
+    assert api.writes == []
