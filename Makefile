@@ -14,7 +14,7 @@ REQUIREMENTS := requirements.txt tests/requirements-test.txt
 RUNNER := $(VENV_PYTHON) tests/utils/run_tests.py
 EMULATOR_PORT ?= 0
 
-.PHONY: help venv test sanity units functional reliability integration lint emulator build clean distclean demo bench docs matrix
+.PHONY: help venv test sanity units functional reliability integration integration-readings lint emulator build clean distclean demo bench docs matrix
 
 help:
 	@echo 'make demo         the provisioning playbook, twice, on the embedded emulator, then a summary'
@@ -24,6 +24,7 @@ help:
 	@echo 'make units        unit tests (tests/unit) only'
 	@echo 'make functional   functional tests (tests/functional) only'
 	@echo 'make integration  integration targets against the emulator only'
+	@echo 'make integration-readings  the targets under each reading of open behaviours (docs/fidelity.md)'
 	@echo 'make lint         the lint stages only (ansible-lint, docs, changelog; each off until its tool is pinned)'
 	@echo 'make docs         regenerate the module and role reference in docs/collection/ (antsibull-docs)'
 	@echo 'make matrix       the version matrix only: sanity/units on other ansible-core lines, each in .venv-<line>/'
@@ -38,7 +39,7 @@ venv:
 test: venv
 	@$(RUNNER)
 
-sanity units functional reliability integration: venv
+sanity units functional reliability integration integration-readings: venv
 	@$(RUNNER) $@
 
 lint: venv

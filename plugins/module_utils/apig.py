@@ -266,10 +266,11 @@ class AppQuota(Resource):
         return "app quota '%s'" % self.params['name']
 
     def find(self):
-        # The bindings are always read from bound-apps (never judged from bound_app_num), so that
-        # the returned quota's bound_apps is true whatever the count says; a delete needs none.
+        # Bindings are read (from bound-apps, whatever bound_app_num says) when the task manages
+        # them: an unchanged run without ``apps`` costs the lookup alone, and its result carries
+        # no bound_apps (none were read, and the count is no evidence).
         quota = self.api.find_by_name(self.params['name'])
-        if quota and self.params.get('state') != 'absent':
+        if quota and self.params.get('apps') is not None and self.params.get('state') != 'absent':
             quota = self.api.with_bindings(quota)
         return quota
 
@@ -360,7 +361,8 @@ class AppQuota(Resource):
             self.module.warn('the gateway cleared the reset_time (%s) of %s when it was updated without one; '
                              'give reset_time in the task to keep it' % (normalise_reset_time(current['reset_time']),
                                                                          self.label()))
-        quota['bound_apps'] = current['bound_apps']
+        if 'bound_apps' in current:
+            quota['bound_apps'] = current['bound_apps']
         return quota
 
     def delete(self, current):
@@ -466,13 +468,19 @@ class AppQuota(Resource):
 
 
 def returned_quota(obj):
-    """A quota as the modules return it: keys the API omits when empty filled in, times
-    normalised, ``bound_app_num`` counted from the ``bound_apps`` that were read."""
+    """A quota as the modules return it: keys the API omits when empty filled in, times normalised.
+
+    ``bound_apps`` is there when the bindings were read, and then ``bound_app_num`` is their
+    count; otherwise ``bound_app_num`` is what the API said (0 when it said nothing), and no
+    list is made up from it: a vendor example shows ``bound_app_num: 0`` with an app bound.
+    """
     quota = dict(obj)
     quota['reset_time'] = normalise_reset_time(quota.get('reset_time'))
     quota.setdefault('remark', '')
-    quota['bound_apps'] = quota.get('bound_apps') or []
-    quota['bound_app_num'] = len(quota['bound_apps'])
+    if 'bound_apps' in quota:
+        quota['bound_app_num'] = len(quota['bound_apps'])
+    else:
+        quota['bound_app_num'] = quota.get('bound_app_num') or 0
     return quota
 
 

@@ -11,7 +11,7 @@ import os
 import signal
 import sys
 
-from .core import build_emulator, default_seed, make_server
+from .core import READINGS, build_emulator, default_seed, make_server, readings_from
 
 
 def main(argv=None):
@@ -23,7 +23,14 @@ def main(argv=None):
     parser.add_argument('--tls-cert', help='serve HTTPS with this certificate (PEM)')
     parser.add_argument('--tls-key', help='the certificate key (PEM)')
     parser.add_argument('--latency-ms', type=float, default=0, help='added latency per API request')
+    parser.add_argument('--readings', default=os.environ.get('EMULATOR_READINGS', ''),
+                        help='readings of open behaviours to play, comma-separated (default: $EMULATOR_READINGS): '
+                             + ', '.join(sorted(READINGS)))
     args = parser.parse_args(argv)
+    try:
+        readings = readings_from(args.readings)
+    except ValueError as exc:
+        parser.error(str(exc))
 
     if args.host not in ('127.0.0.1', 'localhost', '::1'):
         parser.error('the emulator listens on loopback only')
@@ -31,7 +38,7 @@ def main(argv=None):
     if args.seed:
         with open(args.seed, encoding='utf-8') as handle:
             seed = json.load(handle)
-    emulator = build_emulator(seed)
+    emulator = build_emulator(seed, readings)
     emulator.config['latency_ms'] = args.latency_ms
     server = make_server(emulator, args.host, args.port, args.tls_cert, args.tls_key)
     port = server.server_address[1]

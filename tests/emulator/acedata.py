@@ -594,6 +594,21 @@ class AceDataPlugin(ApiPlugin):
             obj['role'] = 'grantee'
         return obj
 
+    def listed_application(self, app, caller):
+        """An application as a list item: as the detail, or thinner with the reading list_thin."""
+        obj = self.render_application(app, caller)
+        if self.emulator.reading('list_thin'):
+            for key in ('tags', 'metadata', 'expired_at', 'credentials'):
+                obj.pop(key, None)
+        return obj
+
+    def listing(self, request, objects, render, orderings, default_ordering, check=None):
+        """``listing`` with the reading results_key: ``{count, results}`` instead of ``{count, items}``."""
+        response = listing(request, objects, render, orderings, default_ordering, check)
+        if self.emulator.reading('results_key') and response.status == 200:
+            response.body['results'] = response.body.pop('items')
+        return response
+
     def applied_count(self, service):
         return sum(1 for app in self.applications.values() if app['service_id'] == service['id'])
 
@@ -630,7 +645,7 @@ class AceDataPlugin(ApiPlugin):
             # Without user_id a normal account gets 403 as soon as the page holds an object that is
             # not its own (section 2, "Owner scoping").
             check = functools.partial(self.can_see_application, caller=caller)
-        return listing(request, apps, lambda app: self.render_application(app, caller), BY_CREATED, '-created_at',
+        return self.listing(request, apps, lambda app: self.listed_application(app, caller), BY_CREATED, '-created_at',
                        check)
 
     def create_application(self, request, caller):
@@ -650,7 +665,10 @@ class AceDataPlugin(ApiPlugin):
                == (caller.user_id, service_id, data['type'], data['scope']) for app in self.applications.values()):
             raise fail(400, 'duplication')
         app = self.new_application(data, caller.user_id)
-        return Response(201, self.render_application(app, caller))
+        answer = self.render_application(app, caller)
+        if self.emulator.reading('create_without_key'):
+            answer['credentials'] = []  # as the documented create example shows it
+        return Response(201, answer)
 
     def get_application(self, _request, caller, app_id):
         return Response(200, self.render_application(self.find_application(app_id, caller), caller))
@@ -662,6 +680,9 @@ class AceDataPlugin(ApiPlugin):
         data = validate(read_body(request), ALLOW_CONSUME_GLOBAL)
         app['allow_consume_global'] = data['allow_consume_global']
         app['updated_at'] = self.now()
+        if self.emulator.reading('partial_update'):
+            # As the vendor's own client tests mock the answer.
+            return Response(200, {'allow_consume_global': app['allow_consume_global']})
         return Response(200, self.render_application(app, caller))
 
     # -- services ----------------------------------------------------------------------------------
@@ -677,7 +698,7 @@ class AceDataPlugin(ApiPlugin):
                     and (not tags or set(tags) & set(svc['tags'] or [])) and (not private or svc['private'] in private)]
         orderings = dict(BY_CREATED, rank=lambda svc: svc['rank'], updated_at=lambda svc: svc['updated_at'],
                          applied_count=self.applied_count)
-        return listing(request, services, lambda svc: self.render_service(svc, caller), orderings, 'rank')
+        return self.listing(request, services, lambda svc: self.render_service(svc, caller), orderings, 'rank')
 
     def get_service(self, _request, caller, ref):
         if self.emulator.config.get('acedata_service_detail_broken'):
@@ -707,7 +728,7 @@ class AceDataPlugin(ApiPlugin):
         check = None
         if owners is None and not caller.superuser:
             check = functools.partial(self.can_see_credential, caller=caller)
-        return listing(request, creds, dict, BY_CREATED, '-created_at', check)
+        return self.listing(request, creds, dict, BY_CREATED, '-created_at', check)
 
     def is_granted(self, cred):
         return cred['user_id'] != self.applications[cred['application_id']]['user_id']

@@ -551,7 +551,9 @@ class ApigPlugin(ApiPlugin):
         self.instances = {}
         self.apps = {}        # app id -> record; insertion order is creation order
         self.quotas = {}      # quota id -> record
-        self.bindings = {}    # app id -> {'app_quota_id', 'bound_ns'}: at most one quota per app
+        self.bindings = {}    # app id -> {'app_quota_id', 'bound_ns', 'visible_ns'}: at most one quota per app
+        # app id -> {'app_quota_id', 'until_ns', ...}: unbound, still read as bound until then (binding_delay)
+        self.unbound = {}
         self.access_keys = {}
         self.add(seed)
 
@@ -655,6 +657,25 @@ class ApigPlugin(ApiPlugin):
     def _bound_app_ids(self, quota_id):
         return [app_id for app_id in self.apps if self.bindings.get(app_id, {}).get('app_quota_id') == quota_id]
 
+    def _seen_binding(self, app_id):
+        """The binding of an app as reads show it: with the reading ``binding_delay`` a bind shows
+        only ``binding_delay_ms`` after it was made, and an unbind likewise."""
+        now = time.time_ns()
+        binding = self.bindings.get(app_id)
+        if binding and binding.get('visible_ns', 0) <= now:
+            return binding
+        gone = self.unbound.get(app_id)
+        return gone if gone and gone['until_ns'] > now else None
+
+    def _shows_at(self):
+        """When a binding write made now shows in reads."""
+        if not self.emulator.reading('binding_delay'):
+            return 0
+        return time.time_ns() + int(float(self.emulator.config.get('binding_delay_ms', 1000)) * 1e6)
+
+    def _seen_bound_ids(self, quota_id):
+        return [app_id for app_id in self.apps if (self._seen_binding(app_id) or {}).get('app_quota_id') == quota_id]
+
     def _check_unique_name(self, instance, name, quota_id=None):
         # Strict reading (open question 4): names are unique per instance, compared case-sensitively.
         for quota in self.quotas.values():
@@ -675,10 +696,14 @@ class ApigPlugin(ApiPlugin):
         if quota is None:
             quota = {'id': fields.get('app_quota_id') or uuid.uuid4().hex, 'instance_id': instance_id, 'created_ns': time.time_ns()}
         # PUT is a full-object write (section 1.3). Strict reading of the undocumented case: an
-        # optional key left out of the PUT body (remark, reset_time) is cleared, not kept.
+        # optional key left out of the PUT body (remark, reset_time) is cleared, not kept; the
+        # reading put_keeps_omitted keeps it.
+        keep = quota_id is not None and self.emulator.reading('put_keeps_omitted')
         quota.update(name=fields['name'], call_limits=fields['call_limits'], time_unit=fields['time_unit'],
-                     time_interval=fields['time_interval'], remark=fields.get('remark') or '',
-                     reset_time=fields.get('reset_time') or None)
+                     time_interval=fields['time_interval'],
+                     remark=(fields.get('remark') or '') if 'remark' in fields or not keep else quota['remark'],
+                     reset_time=(fields.get('reset_time') or None) if 'reset_time' in fields or not keep
+                     else quota['reset_time'])
         self.quotas[quota['id']] = quota
         return quota
 
@@ -705,8 +730,10 @@ class ApigPlugin(ApiPlugin):
             'reset_time': reset_time,
             'create_time': rfc3339_nano(quota['created_ns'], CHINA_TIME) if form == 'create' else rfc3339_seconds(quota['created_ns']),
         })
-        bound = len(self._bound_app_ids(quota['id']))
-        if bound:
+        bound = len(self._seen_bound_ids(quota['id']))
+        if self.emulator.reading('bound_app_num_zero'):
+            view['bound_app_num'] = 0
+        elif bound and not self.emulator.reading('bound_app_num_absent'):
             view['bound_app_num'] = bound
         return view
 
@@ -730,8 +757,8 @@ class ApigPlugin(ApiPlugin):
                 'related_domain_id': app['related_domain_id'], 'related_project_id': app['related_project_id'],
                 'remark': app['remark'], 'register_time': rfc3339_seconds(app['created_ns']),
                 'update_time': rfc3339_seconds(app['created_ns']), 'bound_time': GO_ZERO_TIME}
-        binding = self.bindings.get(app['id'])
-        if binding:
+        binding = self._seen_binding(app['id'])
+        if binding and binding['app_quota_id'] in self.quotas:
             view.update(app_quota_id=binding['app_quota_id'], app_quota_name=self.quotas[binding['app_quota_id']]['name'],
                         bound_time=rfc3339_seconds(binding['bound_ns']))
         return _compact(view)
@@ -745,7 +772,14 @@ class ApigPlugin(ApiPlugin):
     def list_quotas(self, request, instance):
         name = request.query_first('name')
         records = [q for q in self.quotas.values() if q['instance_id'] == instance['id'] and _fuzzy(q['name'], name)]
-        return paginate(request, records, 'quotas', lambda quota: self._quota_view(quota, 'read'))
+        return paginate(request, records, 'quotas', self._listed_quota)
+
+    def _listed_quota(self, quota):
+        view = self._quota_view(quota, 'read')
+        if self.emulator.reading('list_thin'):
+            for key in ('remark', 'reset_time'):
+                view.pop(key, None)
+        return view
 
     def show_quota(self, request, instance):
         return Response(200, self._quota_view(self._quota(request, instance), 'read'))
@@ -755,12 +789,17 @@ class ApigPlugin(ApiPlugin):
         body = validate(json_body(request), APP_QUOTA_CREATE)
         self._check_unique_name(instance, body['name'], quota['id'])
         # The documented update answer echoes reset_time as sent, with a second-precision create_time.
-        return Response(200, self._quota_view(self._store_quota(instance['id'], body, quota['id']), 'update'))
+        stored = self._store_quota(instance['id'], body, quota['id'])
+        if self.emulator.reading('partial_update'):
+            return Response(200, {'app_quota_id': stored['id']})
+        return Response(200, self._quota_view(stored, 'update'))
 
     def delete_quota(self, request, instance):
         quota = self._quota(request, instance)
         for app_id in self._bound_app_ids(quota['id']):  # deleting a quota removes its bindings (1.4)
             del self.bindings[app_id]
+        for app_id in [app_id for app_id, gone in self.unbound.items() if gone['app_quota_id'] == quota['id']]:
+            del self.unbound[app_id]
         del self.quotas[quota['id']]
         return Response(204)
 
@@ -777,7 +816,8 @@ class ApigPlugin(ApiPlugin):
         now = time.time_ns()
         applies = []
         for app_id in app_ids:
-            self.bindings[app_id] = {'app_quota_id': quota['id'], 'bound_ns': now}
+            self.bindings[app_id] = {'app_quota_id': quota['id'], 'bound_ns': now, 'visible_ns': self._shows_at()}
+            self.unbound.pop(app_id, None)
             applies.append({'app_id': app_id, 'app_quota_id': quota['id'], 'bound_time': rfc3339_nano(now)})
         return Response(201, {'applies': applies})
 
@@ -787,27 +827,34 @@ class ApigPlugin(ApiPlugin):
         if app_id not in self.apps or self.bindings.get(app_id, {}).get('app_quota_id') != quota['id']:
             # Undocumented; Terraform expects 404. An app not bound to this quota is "does not exist".
             raise apig_error(404, 'APIG.3004', 'The app does not exist.')
-        del self.bindings[app_id]
+        gone = self.bindings.pop(app_id)
+        self.unbound[app_id] = dict(gone, until_ns=self._shows_at())
         return Response(204)
 
     def list_bound_apps(self, request, instance):
         quota = self._quota(request, instance, binding_route=True)
         name = request.query_first('app_name')
         records = [app for app in self._instance_apps(instance)
-                   if self.bindings.get(app['id'], {}).get('app_quota_id') == quota['id'] and _fuzzy(app['name'], name)]
+                   if (self._seen_binding(app['id']) or {}).get('app_quota_id') == quota['id'] and _fuzzy(app['name'], name)]
         return paginate(request, records, 'apps', self._quota_app_view)
 
     def list_bindable_apps(self, request, instance):
         # [INFER] in the reference: bindable = bound to no quota at all.
         self._quota(request, instance, binding_route=True)
         name = request.query_first('app_name')
-        records = [app for app in self._instance_apps(instance) if app['id'] not in self.bindings and _fuzzy(app['name'], name)]
+        records = [app for app in self._instance_apps(instance) if self._seen_binding(app['id']) is None
+                   and _fuzzy(app['name'], name)]
         return paginate(request, records, 'apps', self._quota_app_view)
 
     def show_bound_quota(self, request, instance):
         app = self._app(instance, request.params['app_id'])
-        binding = self.bindings.get(app['id'])
-        if binding is None:
+        binding = self._seen_binding(app['id'])
+        if binding is None or binding['app_quota_id'] not in self.quotas:
+            if self.emulator.reading('bound_quota_zero'):
+                # A Go zero-valued AppQuotaInfo, every key rendered.
+                return Response(200, {'app_quota_id': '', 'name': '', 'call_limits': 0, 'time_unit': '',
+                                      'time_interval': 0, 'remark': '', 'reset_time': '', 'create_time': GO_ZERO_TIME,
+                                      'bound_app_num': 0})
             # Strict reading (undocumented): an app bound to no quota answers 404 APIG.3093.
             raise apig_error(404, 'APIG.3093', 'The App quota bound to app %s does not exist' % app['id'])
         return Response(200, self._quota_view(self.quotas[binding['app_quota_id']], 'read'))

@@ -11,7 +11,9 @@ tests, the demo and the benchmarks; control requests are not recorded in the req
 
 from __future__ import annotations
 
+import collections
 import json
+import os
 import re
 import socket
 import ssl
@@ -23,6 +25,48 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import unquote, urlsplit
 
 CONTROL_PREFIX = '/_emulator/'
+
+Reading = collections.namedtuple('Reading', 'apis text')
+
+# The readings of behaviours the API references leave open (docs/fidelity.md): each is off by
+# default (the emulator then follows the references to the letter) and plays one other plausible
+# reading when on. Set them with EMULATOR_READINGS=a,b (or --readings a,b) at start, which
+# `POST /_emulator/reset` keeps, or with `POST /_emulator/readings {"readings": [...]}`.
+BOTH = ('apig', 'acedata')
+READINGS = {
+    'status_200': Reading(BOTH, 'every documented 201 or 204 answer to a write is a 200 (a 204 gains the body {})'),
+    'no_body': Reading(BOTH, 'every successful write answers its status without a body'),
+    'partial_update': Reading(BOTH, "updates answer a partial object: APIG's PUT only the quota id, Ace Data "
+                                    'Cloud\'s update-allow-consume-global only {"allow_consume_global": ...}'),
+    'list_thin': Reading(BOTH, 'list items carry fewer fields than the detail route (APIG quotas without remark '
+                               'and reset_time; Ace Data Cloud applications without tags, metadata, expired_at, '
+                               'credentials)'),
+    'bound_quota_zero': Reading(('apig',), "bound-quota of a free app answers 200 with a Go zero-valued quota, "
+                                           'not 404'),
+    'bound_app_num_absent': Reading(('apig',), 'quotas never carry bound_app_num'),
+    'bound_app_num_zero': Reading(('apig',), 'quotas always say bound_app_num 0, whatever is bound (as a vendor '
+                                             'example does)'),
+    'binding_delay': Reading(('apig',), 'binds and unbinds show in reads only after binding_delay_ms (config, '
+                                        '1000 by default); the write itself is applied at once'),
+    'put_keeps_omitted': Reading(('apig',), 'a quota PUT keeps remark and reset_time when the body leaves them '
+                                            'out (by default it clears them: a full-object write)'),
+    'results_key': Reading(('acedata',), 'lists answer {count, results} instead of {count, items}'),
+    'create_without_key': Reading(('acedata',), 'the create-application answer carries "credentials": [] (as '
+                                                'the documented example), although the key exists and the '
+                                                'detail route shows it'),
+}
+# The APIs whose write answers the generic readings (status_200, no_body) change; IAM's token
+# exchange is documented precisely and stays as it is.
+READING_APIS = BOTH
+
+
+def readings_from(text):
+    """The set of reading names in a comma-separated ``text``; an unknown name is an error."""
+    names = set(name.strip() for name in (text or '').split(',') if name.strip())
+    unknown = sorted(names - set(READINGS))
+    if unknown:
+        raise ValueError('unknown emulator reading(s) %s; known: %s' % (', '.join(unknown), ', '.join(sorted(READINGS))))
+    return names
 
 
 class Request:
@@ -128,8 +172,10 @@ class ConnectionAbort(Exception):
 class Emulator:
     """State, routes, log and faults, independent of the HTTP server."""
 
-    def __init__(self, seed=None):
+    def __init__(self, seed=None, readings=None):
         self.lock = threading.RLock()
+        self.base_readings = set(readings or ())
+        self.readings = set(self.base_readings)
         self.routes = []
         self.plugins = {}
         self.log = []
@@ -137,6 +183,14 @@ class Emulator:
         self.faults = []
         self.config = {'latency_ms': 0}
         self.seed_doc = seed or {}
+
+    def readings_answer(self):
+        return {'readings': sorted(self.readings),
+                'known': dict((name, {'apis': list(r.apis), 'text': r.text}) for name, r in READINGS.items())}
+
+    def reading(self, name):
+        """True when the reading ``name`` (see ``READINGS``) is played."""
+        return name in self.readings
 
     # -- plugins and routing -------------------------------------------------------------------
     def add_plugin(self, plugin_cls):
@@ -250,6 +304,7 @@ class Emulator:
                 request.params = params
                 with self.lock:
                     response = func(request)
+                response = self.apply_readings(api, request, response)
                 if fault:  # an 'after' fault: the write is applied, then the answer is lost
                     entry['fault'] = fault.get('action', 'status') + '-after-apply'
                     entry['applied_status'] = response.status
@@ -261,6 +316,17 @@ class Emulator:
         response.headers.setdefault('X-Request-Id', request.request_id)
         entry['status'] = response.status
         self.record(entry)
+        return response
+
+    def apply_readings(self, api, request, response):
+        """The generic readings of a successful write's answer (status_200, no_body)."""
+        if api not in READING_APIS or request.method == 'GET' or not 200 <= response.status < 300:
+            return response
+        if self.reading('status_200') and response.status in (201, 204):
+            response.body = {} if response.status == 204 else response.body
+            response.status = 200
+        if self.reading('no_body'):
+            response.body = None
         return response
 
     def record(self, entry):
@@ -300,7 +366,16 @@ class Emulator:
                 self.log = []
                 self.faults = []
                 self.config = {'latency_ms': 0}
+                self.readings = set(self.base_readings)
                 return Response(200, {k: p.dump() for k, p in self.plugins.items()})
+            if name == 'readings' and method == 'POST':
+                try:
+                    self.readings = readings_from(','.join(data.get('readings') or ()))
+                except ValueError as exc:
+                    return Response(400, {'error': str(exc)})
+                return Response(200, self.readings_answer())
+            if name == 'readings' and method == 'GET':
+                return Response(200, self.readings_answer())
             if name == 'seed' and method == 'POST':
                 for key, section in data.items():
                     if key not in self.plugins:
@@ -390,12 +465,15 @@ def make_server(emulator, host='127.0.0.1', port=0, certfile=None, keyfile=None)
     return server
 
 
-def build_emulator(seed=None):
-    """An emulator with every API plugin registered."""
+def build_emulator(seed=None, readings=None):
+    """An emulator with every API plugin registered, playing ``readings`` (a set of names; by
+    default those of the ``EMULATOR_READINGS`` environment variable)."""
     from .apig import ApigPlugin, IamPlugin
     from .acedata import AceDataPlugin
 
-    emulator = Emulator(seed if seed is not None else default_seed())
+    if readings is None:
+        readings = readings_from(os.environ.get('EMULATOR_READINGS'))
+    emulator = Emulator(seed if seed is not None else default_seed(), readings)
     for plugin in (IamPlugin, ApigPlugin, AceDataPlugin):
         emulator.add_plugin(plugin)
     return emulator
@@ -409,8 +487,8 @@ def default_seed():
 class BackgroundServer:
     """Run an emulator in a thread (for pytest fixtures and benchmarks)."""
 
-    def __init__(self, seed=None, certfile=None, keyfile=None):
-        self.emulator = build_emulator(seed)
+    def __init__(self, seed=None, certfile=None, keyfile=None, readings=None):
+        self.emulator = build_emulator(seed, readings)
         self.server = make_server(self.emulator, certfile=certfile, keyfile=keyfile)
         scheme = 'https' if certfile else 'http'
         self.url = '%s://127.0.0.1:%d' % (scheme, self.server.server_address[1])

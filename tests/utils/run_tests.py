@@ -98,7 +98,7 @@ TIMEOUTS = {
     'units': 10 * 60,
     'functional': 15 * 60,
     'reliability': 20 * 60,
-    'integration': 25 * 60,
+    'integration': 25 * 60,      # one run of ansible-test integration (integration-readings: each reading)
     'ansible-lint': 10 * 60,
     'docs-lint': 10 * 60,
     'changelog-lint': 5 * 60,
@@ -570,13 +570,26 @@ def load_seed():
     return seed
 
 
-def start_emulator():
-    """Start the emulator in its own process; return ``(process, url)``."""
+def load_readings():
+    """The emulator's readings of open behaviours: ``{name: Reading(apis, text)}``."""
+    sys.path.insert(0, os.path.join(STAGE, 'tests'))
+    try:
+        from emulator.core import READINGS  # pylint: disable=import-outside-toplevel
+    except ImportError as ex:
+        raise StageError('cannot import tests/emulator/core.py: %s' % ex) from ex
+    finally:
+        sys.path.pop(0)
+    return READINGS
+
+
+def start_emulator(reading=''):
+    """Start the emulator in its own process, playing ``reading``; return ``(process, url)``."""
     port_file = os.path.join(BUILD, 'emulator.port')
     if os.path.exists(port_file):
         os.remove(port_file)
     env = base_env()
     env['PYTHONPATH'] = os.path.join(STAGE, 'tests')
+    env['EMULATOR_READINGS'] = reading
     os.makedirs(LOGS, exist_ok=True)
     log = open(os.path.join(LOGS, 'emulator.log'), 'wb')  # pylint: disable=consider-using-with
     try:
@@ -606,8 +619,9 @@ def start_emulator():
     raise StageError('the emulator did not become healthy within 30 s (see .build/logs/emulator.log)')
 
 
-def write_integration_config(url, seed):
-    values = [('emulator_url', url), ('apig_endpoint', url), ('iam_endpoint', url), ('acedata_api_url', url)]
+def write_integration_config(url, seed, reading=''):
+    values = [('emulator_url', url), ('apig_endpoint', url), ('iam_endpoint', url), ('acedata_api_url', url),
+              ('emulator_reading', reading)]
     values += [(name, getattr(seed, constant)) for name, constant in INTEGRATION_VARS]
     path = os.path.join(STAGE, 'tests', 'integration', 'integration_config.yml')
     os.makedirs(os.path.dirname(path), exist_ok=True)
@@ -631,24 +645,54 @@ def integration_targets():
 
 
 def stage_integration(result):
-    check_interpreter()
-    if not glob.glob(os.path.join(STAGE, 'tests', 'integration', 'targets', '*', '')):
-        result.note = 'no integration targets'
+    """Every integration target on the default reading of the emulator."""
+    targets = integration_targets_or_note(result)
+    if targets:
+        integration_run(result, targets, '', 'integration')
+
+
+# The targets each API's readings concern: a reading of one API runs the targets that call it.
+READING_TARGETS = {'apig': ('apig_app_quota', 'api_access'), 'acedata': ('acedata_application', 'api_access')}
+
+
+def stage_integration_readings(result):
+    """The targets again under each other reading of the emulator, one at a time (docs/fidelity.md).
+
+    Under a reading, a target runs its ``readings.yml`` only: every write path, each twice, the
+    second run unchanged and without writes. One test per (reading, target).
+    """
+    targets = integration_targets_or_note(result)
+    if not targets:
         return
-    targets = integration_targets()
+    for reading, about in sorted(load_readings().items()):
+        wanted = sorted(set(t for api in about.apis for t in READING_TARGETS.get(api, ())) & set(targets))
+        say('reading %s: %s' % (reading, ' '.join(wanted)))
+        try:
+            integration_run(result, wanted, reading, 'integration-%s' % reading)
+        except StageError as exc:  # the next reading still runs
+            result.fail('integration-readings: %s' % exc)
+
+
+def integration_targets_or_note(result):
+    check_interpreter()
+    targets = integration_targets() if glob.glob(os.path.join(STAGE, 'tests', 'integration', 'targets', '*', '')) else []
     if not targets:
         result.note = 'no integration targets'
-        return
+    return targets
+
+
+def integration_run(result, targets, reading, label):
+    """``ansible-test integration`` of ``targets`` against a fresh emulator playing ``reading``."""
     say('targets: %s' % ' '.join(targets))
     seed = load_seed()
     clear_results()
-    proc, url = start_emulator()
+    proc, url = start_emulator(reading)
     try:
-        write_integration_config(url, seed)
+        write_integration_config(url, seed, reading)
         command = [need_tool('ansible-test'), 'integration', '--local', '--python', PYTHON_VERSION, '--color', 'no',
-                   '--continue-on-error']
-        code, _output = run(command, 'integration.log', timeout=TIMEOUTS['integration'])
-        keep_results('integration')
+                   '--continue-on-error'] + list(targets)
+        code, _output = run(command, label + '.log', timeout=TIMEOUTS['integration'])
+        keep_results(label)
     finally:
         stop_group(proc)
         say('emulator stopped')
@@ -656,18 +700,20 @@ def stage_integration(result):
     for path in glob.glob(output_dir('data', 'integration-*.json')):
         with open(path, encoding='utf-8') as handle:
             passed.update(json.load(handle).get('targets', {}))
+    suffix = ' (reading %s)' % reading if reading else ''
+    failed_before = len(result.failures)
     for target in targets:
         if target in passed:
             result.passed += 1
         else:
-            result.fail('integration: %s' % target)
+            result.fail('integration: %s%s' % (target, suffix))
     if code is None:
-        raise StageError('time limit reached')
-    if code and not result.failed:
-        raise StageError('ansible-test integration exited with %d but every target passed' % code)
-    if not code and result.failed:
-        raise StageError('ansible-test integration ran, but its results list %d of %d targets'
-                         % (result.passed, len(targets)))
+        raise StageError('time limit reached%s' % suffix)
+    if code and len(result.failures) == failed_before:
+        raise StageError('ansible-test integration exited with %d but every target passed%s' % (code, suffix))
+    if not code and len(result.failures) > failed_before:
+        raise StageError('ansible-test integration ran, but its results list only some of %d targets%s'
+                         % (len(targets), suffix))
 
 
 def lint_stage(name, config, executable, command):
@@ -831,6 +877,7 @@ STAGES = (
     ('functional', stage_functional),
     ('reliability', stage_reliability),
     ('integration', stage_integration),
+    ('integration-readings', stage_integration_readings),
     # Lint stages: each turns itself on once its tool is pinned in tests/requirements-test.txt.
     ('ansible-lint', lint_stage('ansible-lint', '.ansible-lint', 'ansible-lint', [])),
     ('docs-lint', lint_stage('docs-lint', None, 'antsibull-docs', ['lint-collection-docs', '--plugin-docs', '.'])),

@@ -525,3 +525,77 @@ def test_info_filters_and_masks():
     assert all(a['credentials'][0]['token'].startswith('********') for a in result['applications'])
     assert session.calls[0]['query']['service_id'] == MJ
     assert 'scope' not in session.calls[0]['query']
+
+
+# ---------------------------------------------------------------------------------------------
+# Readings the reference leaves open (docs/fidelity.md B1 to B4)
+# ---------------------------------------------------------------------------------------------
+class ReadingPlatform(FakePlatform):
+    """FakePlatform with a detail route and other readings of the create, update and list answers."""
+
+    def __init__(self, apps=(), create_answer=None, update_answer=None, thin=False):
+        super(ReadingPlatform, self).__init__(apps)
+        self.create_answer = create_answer    # callable(app) -> response
+        self.update_answer = update_answer
+        self.thin = thin
+
+    def __call__(self, call):
+        if call['method'] == 'GET' and call['path'].startswith('/api/v1/applications/') and \
+                call['path'] != '/api/v1/applications/':
+            app_id = call['path'].rstrip('/').split('/')[-1]
+            return FakeResponse(200, [a for a in self.apps if a['id'] == app_id][0])
+        answer = super(ReadingPlatform, self).__call__(call)
+        if call['method'] == 'POST' and call['path'] == '/api/v1/applications/' and self.create_answer:
+            return self.create_answer(self.apps[-1])
+        if call['method'] == 'POST' and call['path'].endswith('/update-allow-consume-global/') and self.update_answer:
+            return self.update_answer(call['body'])
+        if call['method'] == 'GET' and self.thin:
+            data = json.loads(answer.text)
+            data['items'] = [dict((k, v) for k, v in item.items() if k not in ('tags', 'metadata', 'expired_at',
+                                                                                  'credentials'))
+                             for item in data['items']]
+            return FakeResponse(200, data)
+        return answer
+
+
+@pytest.mark.parametrize('answer', [
+    lambda created: FakeResponse(201, dict(created, credentials=[])),
+    lambda created: FakeResponse(200, {'id': created['id']}),
+    lambda created: FakeResponse(204),
+], ids=['credentials-empty', 'id-only', 'no-body'])
+def test_create_reads_back_when_the_answer_has_no_key(answer):
+    platform = ReadingPlatform(create_answer=answer)
+    res, session, dummy = application(platform)
+    result = Engine(res).present()
+    assert result['changed'] is True
+    assert len(platform.writes(session)) == 1
+    token = platform.apps[0]['credentials'][0]['token']
+    assert result['application']['id'] == platform.apps[0]['id']
+    assert result['application']['credentials'][0]['token'] == '********' + token[-4:]
+    assert token not in json.dumps(result)
+
+
+@pytest.mark.parametrize('answer', [lambda body: FakeResponse(200, body), lambda body: FakeResponse(204)],
+                         ids=['partial', 'no-body'])
+def test_partial_update_answer_reads_back(answer):
+    platform = ReadingPlatform([app('a1', '2026-01-01T00:00:00Z')], update_answer=answer)
+    res, session, dummy = application(platform, allow_consume_global=False)
+    result = Engine(res).present()
+    assert result['changed'] is True
+    assert result['application']['id'] == 'a1'
+    assert result['application']['allow_consume_global'] is False
+    assert result['application']['credentials'][0]['token'].startswith('********')
+    assert session.calls[-1]['path'] == '/api/v1/applications/a1'
+
+
+def test_thin_list_item_read_before_refusing_a_create_only_option():
+    platform = ReadingPlatform([app('a1', '2026-01-01T00:00:00Z', tags=['x'], metadata={'k': 'v'})], thin=True)
+    res, session, dummy = application(platform, tags=['x'], metadata={'k': 'v'})
+    result = Engine(res).present()
+    assert result['changed'] is False
+    assert platform.writes(session) == []
+    res, session, dummy = application(platform, tags=['other'])
+    with pytest.raises(ValidationError) as info:
+        Engine(res).present()
+    assert "it is ['x']" in str(info.value)
+    assert [c['path'] for c in session.calls][-1] == '/api/v1/applications/a1'

@@ -299,16 +299,19 @@ def test_returned_quota_fills_omitted_keys_without_mutating():
     assert read == original
     assert out['reset_time'] == '2020-09-20 00:00:00'
     assert out['remark'] == ''
-    assert out['bound_apps'] == []
+    assert 'bound_apps' not in out
     assert out['bound_app_num'] == 0
     assert returned_quota({'app_quota_id': 'q2'})['reset_time'] is None
 
 
 def test_returned_quota_counts_the_bindings_read_not_the_api_count():
-    # A vendor example shows bound_app_num 0 on a quota with an app bound: the list decides.
+    # A vendor example shows bound_app_num 0 on a quota with an app bound: the list decides, and
+    # without a list none is made up from the count.
     apps = [{'app_id': APP_A, 'name': 'consumer_app_a'}]
     assert returned_quota({'app_quota_id': 'q1', 'bound_app_num': 0, 'bound_apps': apps})['bound_app_num'] == 1
     assert returned_quota({'app_quota_id': 'q1', 'bound_app_num': 3, 'bound_apps': []})['bound_app_num'] == 0
+    unread = returned_quota({'app_quota_id': 'q1', 'bound_app_num': 0})
+    assert 'bound_apps' not in unread and unread['bound_app_num'] == 0
 
 
 def test_returned_quota_with_read_bindings():
@@ -440,12 +443,12 @@ def test_create_then_unchanged():
     assert len(api.calls) == 2  # the lookup and the bindings
 
 
-def test_unchanged_without_apps_reads_the_bindings_it_returns():
+def test_unchanged_without_apps_costs_one_request():
     api = FakeApig(quotas=[QUOTA], apps=APPS, bindings={APP_A: 'q1'})
     result = Engine(app_quota(api, call_limits=1000)).present()
     assert result['changed'] is False
-    assert [call[1] for call in api.calls] == [PREFIX + '/app-quotas', PREFIX + '/app-quotas/q1/bound-apps']
-    assert result['app_quota']['bound_apps'] == [{'app_id': APP_A, 'name': 'consumer_app_a'}]
+    assert len(api.calls) == 1
+    assert 'bound_apps' not in result['app_quota']  # not read: never made up from the count
     assert result['app_quota']['bound_app_num'] == 1
 
 
@@ -484,9 +487,10 @@ def test_update_sends_full_body():
     assert api.writes == [('PUT', PREFIX + '/app-quotas/q1', {}, {
         'name': 'images_daily', 'call_limits': 5000, 'time_unit': 'DAY', 'time_interval': 1, 'remark': 'keep me'})]
     assert api.quotas['q1']['remark'] == 'keep me'
-    assert result['app_quota']['bound_apps'] == [{'app_id': APP_A, 'name': 'consumer_app_a'}]
+    # apps not given: the bindings were not read, and are not claimed to be empty.
+    assert 'bound_apps' not in result['app_quota']
     assert result['app_quota']['bound_app_num'] == 1
-    assert result['diff']['before']['apps'] == result['diff']['after']['apps'] == ['consumer_app_a']
+    assert 'apps' not in result['diff']['before'] and 'apps' not in result['diff']['after']
     assert result['diff']['before']['call_limits'] == 1000
     assert result['diff']['after']['call_limits'] == 5000
 

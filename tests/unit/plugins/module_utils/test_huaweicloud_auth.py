@@ -367,3 +367,14 @@ def test_parse_error_html_and_empty():
     assert '503 Service Temporarily Unavailable' in message
     assert request_id is None
     assert parse_error(503, None, '', headers())[1] == 'HTTP 503 with an empty body'
+
+
+@pytest.mark.parametrize('region', ['af-north-1', 'ap-southeast-5', 'cn-north-11', 'cn-south-4', 'cn-southwest-3',
+                                    'ru-northwest-2'])
+def test_iam_endpoint_for_regions_without_a_regional_one(region):
+    """The vendor's SDKs list no regional IAM endpoint for these APIG regions and use the global one."""
+    cloud = HuaweiCloud(params(region=region, access_key=AK, secret_key=SK))
+    assert cloud.iam_url == 'https://iam.myhuaweicloud.com'
+    assert cloud.apig_url == 'https://apig.%s.myhuaweicloud.com' % region
+    cloud = HuaweiCloud(params(region=region, access_key=AK, secret_key=SK, iam_endpoint='http://127.0.0.1:8081'))
+    assert cloud.iam_url == 'http://127.0.0.1:8081'

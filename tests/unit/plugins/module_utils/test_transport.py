@@ -453,3 +453,26 @@ def test_paginate_stops_on_empty_page():
     t, session, dummy = make([ok({'items': [1], 'total': 10}), ok({'items': [], 'total': 10})])
     assert list(t.paginate('/v1/items', None, lambda d: (d['items'], d['total']), 1)) == [1]
     assert len(session.calls) == 2
+
+
+# ---------------------------------------------------------------------------------------------
+# Any 2xx is a success (docs/fidelity.md A1, B1)
+# ---------------------------------------------------------------------------------------------
+@pytest.mark.parametrize('method', ['POST', 'PUT', 'DELETE', 'GET'])
+@pytest.mark.parametrize('status, body', [(200, {'id': 'n1'}), (201, {'id': 'n1'}), (202, {'id': 'n1'}),
+                                          (204, None), (200, None), (299, {'id': 'n1'})])
+def test_any_2xx_is_success(method, status, body):
+    t, session, sleeps = make([FakeResponse(status, body)])
+    reply = t.request(method, '/v1/items', body={'name': 'x'} if method != 'GET' else None)
+    assert reply.status == status
+    assert reply.data == body
+    assert len(session.calls) == 1 and sleeps == []
+
+
+@pytest.mark.parametrize('status', [199, 301, 304, 400])
+def test_outside_2xx_is_an_error(status):
+    t, session, dummy = make([FakeResponse(status, {'code': 'x', 'message': 'no'})])
+    with pytest.raises(ApiError) as info:
+        t.request('DELETE', '/v1/items/1')
+    assert info.value.status == status
+    assert len(session.calls) == 1
