@@ -77,16 +77,18 @@ def request_plan(url, token):
         op('update call_limits, no apps', QUOTA_MODULE, dict(plain, call_limits=200), 2, 'lookup, PUT (its answer is the quota)'),
         op('delete, no apps', QUOTA_MODULE, dict(plain, state='absent'), 2, 'lookup, DELETE'),
         op('delete again (absent)', QUOTA_MODULE, dict(plain, state='absent'), 1, 'lookup'),
-        op('create, apps [a, b] by name', QUOTA_MODULE, dict(bound, apps=APPS_AB), 7,
-           'lookup, one page of apps (names to ids), 1 bound-quota per app (is it free?), POST, GET, bind'),
+        op('create, apps [a, b] by name', QUOTA_MODULE, dict(bound, apps=APPS_AB), 8,
+           'lookup, one page of apps (names to ids), 1 bound-quota per app (is it free?), POST, GET, bind, bound-apps '
+           '(the bind shows in reads: they may lag, docs/fidelity.md A4)'),
         op('unchanged, apps [a, b]', QUOTA_MODULE, dict(bound, apps=APPS_AB), 2, 'lookup, bound-apps'),
-        op('bind one more app, apps [a, b, c]', QUOTA_MODULE, dict(bound, apps=abc), 4,
-           'lookup, bound-apps, bindable-apps (resolves c and shows it free, if its inferred meaning holds), bind; the '
+        op('bind one more app, apps [a, b, c]', QUOTA_MODULE, dict(bound, apps=abc), 5,
+           'lookup, bound-apps, bindable-apps (resolves c and shows it free, if its inferred meaning holds), bind, '
+           'bound-apps (the bind shows in reads); the '
            'module resolves c and reads its bound-quota instead (1 more): the reference only infers what bindable-apps '
            'lists, and binding an app that another quota holds might move it'),
         op('update remark, apps [a, b, c]', QUOTA_MODULE, dict(bound, apps=abc, remark='bench'), 3, 'lookup, bound-apps, PUT'),
         op('purge b, apps [a, c]', QUOTA_MODULE, dict(bound, apps=['consumer_app_a', 'consumer_app_c'], purge_apps=True),
-           3, 'lookup, bound-apps, DELETE bound-apps/{b}'),
+           4, 'lookup, bound-apps, DELETE bound-apps/{b}, bound-apps (the unbind shows in reads)'),
         op('unchanged, AK/SK, no project_id', QUOTA_MODULE, dict(bound, project_id=None), 2, 'IAM project lookup, lookup'),
         op('unchanged, auth_token', QUOTA_MODULE, dict(bound, auth_token=token, **no_aksk), 1, 'lookup'),
         op('unchanged, auth_token, no project_id', QUOTA_MODULE, dict(bound, auth_token=token, project_id=None, **no_aksk),
@@ -94,10 +96,11 @@ def request_plan(url, token):
         op('unchanged, user/password', QUOTA_MODULE, dict(bound, **dict(password, **no_aksk)), 2, 'token exchange, lookup'),
         op('unchanged, user/password, no project_id', QUOTA_MODULE, dict(bound, project_id=None, **dict(password, **no_aksk)),
            2, 'token exchange (the token names the project), lookup'),
-        op('all quotas (1 quota, 2 bound apps)', info, aksk, 2, 'list, bound-apps of the quota with bindings'),
+        op('all quotas (1 quota, 2 bound apps)', info, aksk, 2, 'list, bound-apps of each quota'),
         op('name bench_bound', info, dict(aksk, name='bench_bound'), 2, 'list by name, bound-apps'),
         op('names [bench_bound, bench_plain, bench_none]', info, dict(aksk, names=['bench_bound', 'bench_plain', 'bench_none']),
-           2, 'one page of quotas (it holds the whole gateway), bound-apps of the quota with bindings'),
+           3, 'one page of quotas (it holds the whole gateway), bound-apps of each quota found (bound_app_num is no '
+           'evidence: docs/fidelity.md A3)'),
         op('delete, apps [a, c] given', QUOTA_MODULE, dict(bound, apps=['consumer_app_a', 'consumer_app_c'], state='absent'),
            2, 'lookup, DELETE (the bindings go with the quota)'),
         op('create, service UUID', APPLICATION_MODULE, by_uuid, 2, 'list (service filter), POST (its answer is complete)'),
