@@ -60,6 +60,18 @@ def normalise_reset_time(value):
     return value[:19] if re.match(r'^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}', value) else value
 
 
+def _future_reset_time(quota, now=None):
+    """The quota's ``reset_time`` (``YYYY-MM-DD HH:MM:SS``, UTC as the API reads it back) when it
+    is still to come, else None."""
+    value = normalise_reset_time(quota.get('reset_time'))
+    try:
+        moment = datetime.datetime.strptime(value or '', '%Y-%m-%d %H:%M:%S')
+    except ValueError:
+        return None
+    now = now or datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
+    return value if moment > now else None
+
+
 def validate_quota_options(params):
     """Client-side checks of every quota option, mirroring the API reference."""
     check_pattern(params, 'name', NAME_PATTERN,
@@ -294,19 +306,22 @@ class AppQuota(Resource):
     # -- writes --------------------------------------------------------------------------------
     def _body(self, current, desired):
         """The quota body of a create or a PUT (which replaces): given values first, the current
-        ones for the rest, but ``reset_time`` only when the task sets it.
+        ones for the rest; an unmanaged ``reset_time`` only while it is still to come.
 
-        What a PUT without ``reset_time`` does is undocumented (readings: the gateway keeps it,
-        or clears it, ``put_keeps_omitted``). Terraform never sends it; re-sending the stored
-        value would make every update depend on a value the gateway may refuse by now (a time
-        in the past), for an option the task did not ask about. ``remark`` is always sent, as
-        Terraform does, so that a PUT never clears it under either reading.
+        What a PUT without ``reset_time`` does is undocumented (readings: the gateway keeps the
+        stored value, ``put_keeps_omitted``, or clears it, as a full-object write and the docs'
+        "if not specified, the time is calculated based on the first calling time" suggest).
+        Terraform never sends it. A stored time still to come is sent again, so that an update
+        keeps it under either reading and cannot be refused for it; one in the past is left out
+        (its first reset has happened, and the gateway may refuse a time in the past), and the
+        module warns if the gateway then cleared it. ``remark`` is always sent, as Terraform
+        does, so that a PUT never clears it under either reading.
         """
         body = {}
         for key in QUOTA_FIELDS:
             value = desired.get(key)
-            if value is None and current and key != 'reset_time':
-                value = current.get(key)
+            if value is None and current:
+                value = _future_reset_time(current) if key == 'reset_time' else current.get(key)
             if value is not None:
                 body[key] = value
         return body

@@ -559,27 +559,24 @@ stage_functional = pytest_stage('functional')
 stage_reliability = pytest_stage('reliability', {'RELIABILITY_REPORT': os.path.join(ROOT, 'docs', 'reliability.md')})
 
 
-def load_seed():
+def import_from_tests(module, name):
+    """``name`` from ``module`` of the staged collection's ``tests/`` (the emulator's seed and readings)."""
     sys.path.insert(0, os.path.join(STAGE, 'tests'))
     try:
-        from emulator import seed  # pylint: disable=import-outside-toplevel
-    except ImportError as ex:
-        raise StageError('cannot import tests/emulator/seed.py: %s' % ex) from ex
+        return getattr(__import__(module, fromlist=[name]), name)
+    except (ImportError, AttributeError) as ex:
+        raise StageError('cannot import %s from tests/%s.py: %s' % (name, module.replace('.', '/'), ex)) from ex
     finally:
         sys.path.pop(0)
-    return seed
+
+
+def load_seed():
+    return import_from_tests('emulator', 'seed')
 
 
 def load_readings():
     """The emulator's readings of open behaviours: ``{name: Reading(apis, text)}``."""
-    sys.path.insert(0, os.path.join(STAGE, 'tests'))
-    try:
-        from emulator.core import READINGS  # pylint: disable=import-outside-toplevel
-    except ImportError as ex:
-        raise StageError('cannot import tests/emulator/core.py: %s' % ex) from ex
-    finally:
-        sys.path.pop(0)
-    return READINGS
+    return import_from_tests('emulator.core', 'READINGS')
 
 
 def start_emulator(reading=''):

@@ -382,12 +382,16 @@ def test_empty_remark_equals_omitted_remark():
 # ---------------------------------------------------------------------------------------------
 def test_body_keeps_current_values_not_given():
     res = app_quota(call_limits=5000)
-    current = dict(QUOTA, reset_time='2026-12-01 00:00:00 +0000 +0000', bound_apps=BOUND, bound_app_num=2)
-    # reset_time is sent only when the task sets it (what omitting it does is undocumented).
+    current = dict(QUOTA, reset_time='2099-12-01 00:00:00 +0000 +0000', bound_apps=BOUND, bound_app_num=2)
+    # A stored reset_time still to come is sent again (kept under either reading of PUT)...
     assert res._body(current, res.desired()) == {
-        'name': 'images_daily', 'call_limits': 5000, 'time_unit': 'DAY', 'time_interval': 1, 'remark': 'keep me'}
+        'name': 'images_daily', 'call_limits': 5000, 'time_unit': 'DAY', 'time_interval': 1, 'remark': 'keep me',
+        'reset_time': '2099-12-01 00:00:00'}
+    # ... one in the past is left out (the gateway may refuse it); a given one is sent.
+    past = dict(current, reset_time='2020-09-20 00:00:00 +0000 +0000')
+    assert 'reset_time' not in res._body(past, res.desired())
     res = app_quota(call_limits=5000, reset_time='2027-01-01 00:00:00')
-    assert res._body(current, res.desired())['reset_time'] == '2027-01-01 00:00:00'
+    assert res._body(past, res.desired())['reset_time'] == '2027-01-01 00:00:00'
 
 
 def test_body_for_create_has_only_given_values():
@@ -484,6 +488,7 @@ def test_update_sends_full_body():
     api = FakeApig(quotas=[QUOTA], apps=APPS, bindings={APP_A: 'q1'})
     result = Engine(app_quota(api, call_limits=5000)).present()
     assert result['changed'] is True
+    # QUOTA's reset_time is in the past: left out of the PUT.
     assert api.writes == [('PUT', PREFIX + '/app-quotas/q1', {}, {
         'name': 'images_daily', 'call_limits': 5000, 'time_unit': 'DAY', 'time_interval': 1, 'remark': 'keep me'})]
     assert api.quotas['q1']['remark'] == 'keep me'
@@ -881,8 +886,17 @@ def test_bindings_awaited_until_reads_show_them(monkeypatch):
     assert sleeps == [0.25, 0.5]
 
 
+def test_update_keeps_a_future_reset_time_under_both_put_readings():
+    api = FakeApig(quotas=[dict(QUOTA, reset_time='2099-12-01 00:00:00')], apps=APPS)
+    res = app_quota(api, call_limits=5000)
+    result = Engine(res).present()
+    assert api.writes[0][3]['reset_time'] == '2099-12-01 00:00:00'
+    assert result['app_quota']['reset_time'] == '2099-12-01 00:00:00'
+    assert res.module.warnings == []
+
+
 def test_update_without_reset_time_under_both_put_readings():
-    """PUT omits reset_time; whether the gateway keeps or clears it, the result is what it holds."""
+    """PUT omits a past reset_time; whether the gateway keeps or clears it, the result is what it holds."""
     for keeps in (True, False):
         api = FakeApig(quotas=[QUOTA], apps=APPS)
         route = api.route
