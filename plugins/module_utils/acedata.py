@@ -341,11 +341,11 @@ class Application(Resource):
         return dict(answer, **self.show(answer['id']))
 
     def complete(self, current, desired):
-        """The detail of a listed application that lacks an option the task sets: list items
-        may carry fewer fields than the detail route (a docs sample has no tags, metadata or
-        expired_at; reading ``list_thin``), and a create-only option is refused only after the
-        detail has been read."""
-        if all(key in current for key in desired):
+        """The detail of a listed application that lacks an option the task sets, or its
+        credentials: list items may carry fewer fields than the detail route (a docs sample has no
+        tags, metadata, expired_at or credentials; reading ``list_thin``). A create-only option is
+        refused only after the detail has been read, and the application is returned with its keys."""
+        if all(key in current for key in desired) and 'credentials' in current:
             return current
         return dict(current, **self.show(current['id']))
 

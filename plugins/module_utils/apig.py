@@ -39,6 +39,7 @@ APP_ID_PATTERN = re.compile(r'^(?:[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{
 # and an unknown one is refused once the lookup has found no app of that id or name.
 APP_REFERENCE_MAX = 255
 QUOTA_FIELDS = ('name', 'call_limits', 'time_unit', 'time_interval', 'remark', 'reset_time')
+MANDATORY_FIELDS = ('name', 'call_limits', 'time_unit', 'time_interval')  # never empty, so never omitted
 
 RESOURCE_ARGSPEC = dict(
     name=dict(type='str', required=True),
@@ -287,15 +288,18 @@ class AppQuota(Resource):
         return quota
 
     def complete(self, current, desired):
-        """The detail of a listed quota that lacks an option the task sets.
+        """The detail of a listed quota that lacks an option the task sets, or a key a quota
+        always has.
 
-        The API omits empty keys, and a listing may carry fewer fields than the detail route
-        (reading ``list_thin``): an absent key is read from the detail before it is compared.
+        The SDK models list items and details alike, and the API omits empty keys (an absent
+        ``remark`` is an empty one); should a listing still be thinner than the detail route, an
+        option the task sets is read from the detail before it is compared, and so is the whole
+        quota when a mandatory key is missing (docs/fidelity.md A7).
         """
-        if all(key in current for key in desired if key != 'apps'):
+        needed = [key for key in desired if key != 'apps'] + list(MANDATORY_FIELDS)
+        if all(key in current for key in needed):
             return current
-        detail = dict(current, **self.api.show(current['app_quota_id']))
-        return detail
+        return dict(current, **self.api.show(current['app_quota_id']))
 
     def view(self, obj):
         return quota_view(obj)

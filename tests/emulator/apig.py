@@ -772,14 +772,7 @@ class ApigPlugin(ApiPlugin):
     def list_quotas(self, request, instance):
         name = request.query_first('name')
         records = [q for q in self.quotas.values() if q['instance_id'] == instance['id'] and _fuzzy(q['name'], name)]
-        return paginate(request, records, 'quotas', self._listed_quota)
-
-    def _listed_quota(self, quota):
-        view = self._quota_view(quota, 'read')
-        if self.emulator.reading('list_thin'):
-            for key in ('remark', 'reset_time'):
-                view.pop(key, None)
-        return view
+        return paginate(request, records, 'quotas', lambda quota: self._quota_view(quota, 'read'))
 
     def show_quota(self, request, instance):
         return Response(200, self._quota_view(self._quota(request, instance), 'read'))

@@ -38,9 +38,10 @@ READINGS = {
     'no_body': Reading(BOTH, 'every successful write answers its status without a body'),
     'partial_update': Reading(BOTH, "updates answer a partial object: APIG's PUT only the quota id, Ace Data "
                                     'Cloud\'s update-allow-consume-global only {"allow_consume_global": ...}'),
-    'list_thin': Reading(BOTH, 'list items carry fewer fields than the detail route (APIG quotas without remark '
-                               'and reset_time; Ace Data Cloud applications without tags, metadata, expired_at, '
-                               'credentials)'),
+    # APIG is not played thin: its SDK models list items and details as the same AppQuotaInfo,
+    # and the documented list and show examples carry the same keys (docs/fidelity.md A7).
+    'list_thin': Reading(('acedata',), 'application list items lack tags, metadata, expired_at and credentials, '
+                                       'which the detail route has'),
     'bound_quota_zero': Reading(('apig',), "bound-quota of a free app answers 200 with a Go zero-valued quota, "
                                            'not 404'),
     'bound_app_num_absent': Reading(('apig',), 'quotas never carry bound_app_num'),
