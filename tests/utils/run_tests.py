@@ -656,12 +656,16 @@ def stage_integration_readings(result):
     """The targets again under each other reading of the emulator, one at a time (docs/fidelity.md).
 
     Under a reading, a target runs its ``readings.yml`` only: every write path, each twice, the
-    second run unchanged and without writes. One test per (reading, target).
+    second run unchanged and without writes. One test per (reading, target). ``INTEGRATION_READINGS``
+    (names, comma-separated) runs only those.
     """
     targets = integration_targets_or_note(result)
     if not targets:
         return
+    only = set(os.environ.get('INTEGRATION_READINGS', '').replace(',', ' ').split())  # e.g. binding_delay,no_body
     for reading, about in sorted(load_readings().items()):
+        if only and reading not in only:
+            continue
         wanted = sorted(set(t for api in about.apis for t in READING_TARGETS.get(api, ())) & set(targets))
         say('reading %s: %s' % (reading, ' '.join(wanted)))
         try:
