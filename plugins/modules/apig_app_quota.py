@@ -55,6 +55,8 @@ options:
     description:
       - When the quota is first reset, as C(YYYY-MM-DD HH:MM:SS).
       - Compared only when given; when not given the API starts counting at the first call.
+      - An update that does not give it sends the quota's current one again while it is still to come, so that the
+        update keeps it; one in the past is not sent, and a warning says so if the gateway then clears it.
     type: str
   remark:
     description:
@@ -63,7 +65,10 @@ options:
     type: str
   apps:
     description:
-      - Credentials (APIG apps) to bind to the quota, each given by app id or by app name.
+      - Credentials (APIG apps) to bind to the quota, each given by app id or by the app's exact name (any name an
+        app has, hyphens included). A reference that no app has is an error, before anything is written.
+      - After binding or unbinding, the module waits until the gateway's reads show the change (at most 180 seconds),
+        so that an immediate re-run reports no change.
       - An app can be bound to only one quota; an app bound to another quota is an error that names both quotas.
       - When not given, the bindings are left as they are.
     type: list
@@ -165,16 +170,18 @@ app_quota:
       type: str
       sample: '2026-11-23T07:27:47Z'
     bound_app_num:
-      description: Number of apps bound to the quota.
+      description:
+        - Number of apps bound to the quota, counted from RV(app_quota.bound_apps) when the bindings were read;
+          otherwise what the API says (0 when it says nothing), which is no evidence of the bindings.
       type: int
       sample: 2
     bound_apps:
       description:
         - The apps (credentials) bound to the quota.
-        - The bindings are read only when O(apps) is given (so that an unchanged run without O(apps) costs a single
-          request); otherwise this is returned only for a quota without bindings. M(apiops.provisioning.apig_app_quota_info)
-          always lists them.
-      returned: when O(apps) is given, or when the quota has no bound apps
+        - The bindings are read from the gateway's list of bound apps only when O(apps) is given (so that an unchanged
+          run without O(apps) costs a single request). The quota's own count is not used instead: the API's examples
+          show it wrong. M(apiops.provisioning.apig_app_quota_info) always lists them.
+      returned: when O(apps) is given
       type: list
       elements: dict
       contains:
