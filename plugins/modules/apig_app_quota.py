@@ -179,7 +179,7 @@ app_quota:
       description:
         - The apps (credentials) bound to the quota.
         - The bindings are read from the gateway's list of bound apps only when O(apps) is given (so that an unchanged
-          run without O(apps) costs a single request). The quota's own count is not used instead: the API's examples
+          run without O(apps) costs a single request). The quota's own count is not used instead, as the API's examples
           show it wrong. M(apiops.provisioning.apig_app_quota_info) always lists them.
       returned: when O(apps) is given
       type: list
