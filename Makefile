@@ -10,15 +10,19 @@ BOOTSTRAP_PYTHON ?= $(firstword $(wildcard /root/.pyenv/versions/3.11.7/bin/pyth
 
 VENV := .venv
 VENV_PYTHON := $(VENV)/bin/python
+# The demo's own small venv: only what it runs (ansible-core and requests), made in seconds.
+DEMO_VENV := .venv-demo
+DEMO_REQUIREMENTS := requirements.txt tests/requirements-demo.txt
 REQUIREMENTS := requirements.txt tests/requirements-test.txt
 RUNNER := $(VENV_PYTHON) tests/utils/run_tests.py
 EMULATOR_PORT ?= 0
 
-.PHONY: help venv test sanity units functional reliability integration lint emulator build clean distclean demo bench docs matrix
+.PHONY: help venv demo-venv test sanity units functional reliability integration lint emulator build clean distclean demo bench docs matrix
 
 help:
 	@echo 'make demo         the provisioning playbook, twice, on the embedded emulator, then a summary'
 	@echo 'make venv         create or update .venv/ (reinstalls only when a requirements file changed)'
+	@echo 'make demo-venv    create or update .venv-demo/ (ansible-core and requests only, for make demo)'
 	@echo 'make test         all stages: sanity, units, functional, integration, lint, docs-current, matrix; ends with "N passed, N failed"'
 	@echo 'make sanity       ansible-test sanity only'
 	@echo 'make units        unit tests (tests/unit) only'
@@ -34,6 +38,9 @@ help:
 
 venv:
 	@$(BOOTSTRAP_PYTHON) tests/utils/make_venv.py --venv $(VENV) $(REQUIREMENTS)
+
+demo-venv:
+	@$(BOOTSTRAP_PYTHON) tests/utils/make_venv.py --progress --without-pip --venv $(DEMO_VENV) $(DEMO_REQUIREMENTS)
 
 test: venv
 	@$(RUNNER)
@@ -63,8 +70,8 @@ clean:
 distclean: clean
 	rm -rf $(VENV) $(VENV)-*
 
-demo: venv
-	@$(VENV_PYTHON) tests/demo/run.py
+demo: demo-venv
+	@$(DEMO_VENV)/bin/python tests/demo/run.py
 
 bench: venv
 	@$(VENV_PYTHON) tests/bench/run.py $(BENCH_ARGS)
