@@ -31,7 +31,7 @@ help:
 	@echo 'make lint         the lint stages only (ansible-lint, docs, changelog; each off until its tool is pinned)'
 	@echo 'make docs         regenerate the module and role reference in docs/collection/ (antsibull-docs)'
 	@echo 'make matrix       the version matrix only: sanity/units on other ansible-core lines, each in .venv-<line>/'
-	@echo 'make emulator     the API emulator in the foreground (EMULATOR_PORT=0 picks a free port)'
+	@echo 'make emulator     the API emulator in the foreground, with the export lines for ad-hoc runs (EMULATOR_PORT=0 picks a free port; EMULATOR_ENV=FILE writes the exports there)'
 	@echo 'make bench        the benchmark (requests per operation, lookup cost, role vs uri); BENCH_ARGS=--quick'
 	@echo 'make build        build the collection artifact into dist/'
 	@echo 'make clean        remove .build/, tests/output/ and dist/ (make distclean: .venv/ and .venv-*/ too)'
@@ -57,8 +57,10 @@ docs: venv
 matrix: venv
 	@$(RUNNER) matrix
 
-emulator: venv
-	@PYTHONPATH=tests exec $(VENV_PYTHON) -m emulator --port $(EMULATOR_PORT)
+# The emulator needs only the standard library; it runs from the demo's small venv, whose ansible
+# the printed export lines put first on PATH. EMULATOR_ENV=FILE also writes those lines to FILE.
+emulator: demo-venv
+	@exec $(DEMO_VENV)/bin/python tests/demo/serve.py --port $(EMULATOR_PORT) $(if $(EMULATOR_ENV),--env-file $(EMULATOR_ENV))
 
 build: venv
 	@mkdir -p dist

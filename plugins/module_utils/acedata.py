@@ -339,9 +339,10 @@ class Application(Resource):
         return found[0]
 
     def view(self, obj):
+        # What the diff shows: null stays null, as in the returned application.
         return {'service_id': obj.get('service_id'), 'type': obj.get('type'), 'scope': obj.get('scope'),
                 'allow_consume_global': obj.get('allow_consume_global'),
-                'tags': sorted(obj.get('tags') or []), 'metadata': obj.get('metadata') or {},
+                'tags': sorted(obj['tags']) if obj.get('tags') is not None else None, 'metadata': obj.get('metadata'),
                 'expired_at': normalise_time(obj.get('expired_at')) if obj.get('expired_at') else None}
 
     def changes(self, current, desired):
@@ -350,6 +351,10 @@ class Application(Resource):
             want['tags'] = sorted(want['tags'])
         if 'expired_at' in want:
             want['expired_at'] = normalise_time(want['expired_at'])
+        have = self.view(current)
+        for key, empty in (('tags', []), ('metadata', {})):  # no tags is no tags, null or empty
+            if have.get(key) is None and want.get(key) == empty:
+                del want[key]
         return super(Application, self).changes(current, want)
 
     def create(self, desired):

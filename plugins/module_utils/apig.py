@@ -68,6 +68,8 @@ def validate_quota_options(params):
             datetime.datetime.strptime(params['reset_time'], '%Y-%m-%d %H:%M:%S')
         except ValueError:
             raise ValidationError('reset_time: %r is not a valid date and time' % params['reset_time'])
+    if params.get('apps'):  # ad hoc, apps='a, b' splits on the comma only: the spaces are not part of a name
+        params['apps'] = [app.strip(' ') if isinstance(app, str) else app for app in params['apps']]
     check_items(params, 'apps', _app_reference_problem)
     if params.get('purge_apps') and params.get('apps') is None:
         raise ValidationError('purge_apps needs apps: list the apps to keep bound (an empty list unbinds all)')
@@ -241,8 +243,9 @@ class AppQuota(Resource):
         # Bindings are read only when the task manages them: an unchanged run without ``apps``
         # costs the lookup alone.
         quota = self.api.find_by_name(self.params['name'])
-        if quota and self.params.get('apps') is not None and self.params.get('state') != 'absent':
-            quota = self.api.with_bindings(quota)
+        deleting = self.params.get('state') == 'absent'
+        if quota and ((self.params.get('apps') is not None and not deleting) or (deleting and self.module._diff)):
+            quota = self.api.with_bindings(quota)  # with --diff, a delete shows the apps it unbinds
         return quota
 
     def view(self, obj):
