@@ -395,6 +395,7 @@ class ApplicationInfo:
     """The caller's applications, every page, filtered as asked."""
 
     def __init__(self, module):
+        validate_common_options(module.params)  # in run(): its failure is masked like any other
         self.params = module.params
         self.client = AceData(module.params)
 
@@ -430,6 +431,7 @@ class ServiceInfo:
     """The platform's services (every page), filtered by alias or UUID, a search text, a type."""
 
     def __init__(self, module):
+        validate_service_info_options(module.params)  # in run(): its failure is masked like any other
         self.params = module.params
         self.client = AceData(module.params)
 

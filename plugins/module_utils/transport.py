@@ -40,6 +40,22 @@ def redact_userinfo(text):
     return USERINFO.sub(r'\1***@', text) if isinstance(text, str) else text
 
 
+def userinfo_secrets(values):
+    """The secrets held in the userinfo of URLs among ``values``: each password (the whole userinfo
+    when it has no ``:``), for a caller to mask wherever its values are echoed (the module's
+    ``no_log_values``: the invocation shown at -vvv included)."""
+    found = set()
+    for value in values:
+        if not isinstance(value, str):
+            continue
+        for match in re.finditer(r'(?i)\b[a-z][a-z0-9+.-]*://([^/?#@\s]*)@', value):
+            info = match.group(1)
+            secret = info.split(':', 1)[1] if ':' in info else info
+            if secret:
+                found.add(secret)
+    return found
+
+
 def requests_import_error():
     """``None`` when ``requests`` can be imported, else the traceback text of the failure."""
     try:

@@ -104,17 +104,12 @@ from ansible_collections.apiops.provisioning.plugins.module_utils.acedata import
     CONNECTION_ARGSPEC,
     SERVICE_INFO_ARGSPEC,
     ServiceInfo,
-    validate_service_info_options,
 )
-from ansible_collections.apiops.provisioning.plugins.module_utils.resource import ValidationError, argument_spec, run
+from ansible_collections.apiops.provisioning.plugins.module_utils.resource import argument_spec, run
 
 
 def main():
     module = AnsibleModule(argument_spec=argument_spec(CONNECTION_ARGSPEC, SERVICE_INFO_ARGSPEC), supports_check_mode=True)
-    try:
-        validate_service_info_options(module.params)
-    except ValidationError as exc:
-        module.fail_json(msg=str(exc))
     run(module, ServiceInfo, lambda info: info.gather())
 
 
