@@ -226,3 +226,40 @@ def test_demo_requirements_are_pinned_as_for_the_tests():
     demo, tests = pins('tests/requirements-demo.txt'), pins('tests/requirements-test.txt')
     assert sorted(demo) == ['ansible-core', 'requests']
     assert all(tests[name] == version for name, version in demo.items()), (demo, tests)
+
+
+def test_role_page_has_an_example_and_the_environment_variables():
+    binary = os.path.join(os.path.dirname(sys.executable), 'ansible-doc')
+    proc = subprocess.run([binary, '-t', 'role', 'apiops.provisioning.api_access'], capture_output=True, text=True,
+                          env=dict(os.environ, ANSIBLE_NOCOLOR='1'), timeout=120, check=True)
+    page = proc.stdout
+    assert 'EXAMPLES:' in page and 'role: apiops.provisioning.api_access' in page
+    for name in ('ACEDATACLOUD_PLATFORM_TOKEN', 'HUAWEICLOUD_SDK_AK', 'HW_APIG_INSTANCE_ID', 'HW_APIG_ENDPOINT'):
+        assert name in page, name
+
+
+def test_role_example_runs_against_the_emulator(emulator, tmp_path):
+    import yaml
+    with open(os.path.join(ROOT, 'roles', 'api_access', 'meta', 'argument_specs.yml'), encoding='utf-8') as handle:
+        example = yaml.safe_load(handle)['argument_specs']['main']['examples']
+    playbook = tmp_path / 'example.yml'
+    playbook.write_text(example, encoding='utf-8')
+    binary = os.path.join(os.path.dirname(sys.executable), 'ansible-playbook')
+    env = user_environment(emulator.url, ANSIBLE_PYTHON_INTERPRETER=sys.executable)
+    proc = subprocess.run([binary, '-i', 'localhost,', '-c', 'local', str(playbook)], env=env, capture_output=True,
+                          text=True, timeout=300, check=False)
+    output = proc.stdout + proc.stderr
+    assert proc.returncode == 0, output
+    assert re.search(r'"app_quota_id": "[0-9a-f]{32}",\s*"application_id": "[0-9a-f-]{36}",\s*"bound_apps": '
+                     r'\[\s*\{\s*"app_id": "%s"' % APP_ID['consumer_app_a'], output), output
+
+
+def test_environment_variables_page_lists_every_fallback():
+    from ansible_collections.apiops.provisioning.plugins.module_utils import acedata, huaweicloud
+    with open(os.path.join(ROOT, 'docs', 'collection', 'environment_variables.rst'), encoding='utf-8') as handle:
+        page = handle.read()
+    assert 'No environment variables have been defined' not in page
+    for spec in (acedata.CONNECTION_ARGSPEC, huaweicloud.CONNECTION_ARGSPEC):
+        for option, settings in spec.items():
+            for variable in (settings['fallback'][1] if settings.get('fallback') else []):
+                assert '* ``%s``: option ``%s`` of' % (variable, option) in page
