@@ -244,7 +244,9 @@ class AppQuota(Resource):
         # costs the lookup alone.
         quota = self.api.find_by_name(self.params['name'])
         deleting = self.params.get('state') == 'absent'
-        if quota and ((self.params.get('apps') is not None and not deleting) or (deleting and self.module._diff)):
+        if quota and self.params.get('apps') is not None and not deleting:
+            quota = self.api.with_bindings(quota)
+        elif quota and deleting and self.module._diff and quota.get('bound_app_num'):
             quota = self.api.with_bindings(quota)  # with --diff, a delete shows the apps it unbinds
         return quota
 
