@@ -10,15 +10,19 @@ BOOTSTRAP_PYTHON ?= $(firstword $(wildcard /root/.pyenv/versions/3.11.7/bin/pyth
 
 VENV := .venv
 VENV_PYTHON := $(VENV)/bin/python
+# The demo's own small venv: only what it runs (ansible-core and requests), made in seconds.
+DEMO_VENV := .venv-demo
+DEMO_REQUIREMENTS := requirements.txt tests/requirements-demo.txt
 REQUIREMENTS := requirements.txt tests/requirements-test.txt
 RUNNER := $(VENV_PYTHON) tests/utils/run_tests.py
 EMULATOR_PORT ?= 0
 
-.PHONY: help venv test sanity units functional reliability integration integration-readings lint emulator build clean distclean demo bench docs matrix
+.PHONY: help venv demo-venv test sanity units functional reliability integration integration-readings lint emulator build clean distclean demo bench docs matrix
 
 help:
 	@echo 'make demo         the provisioning playbook, twice, on the embedded emulator, then a summary'
 	@echo 'make venv         create or update .venv/ (reinstalls only when a requirements file changed)'
+	@echo 'make demo-venv    create or update .venv-demo/ (ansible-core and requests only, for make demo)'
 	@echo 'make test         all stages: sanity, units, functional, integration, lint, docs-current, matrix; ends with "N passed, N failed"'
 	@echo 'make sanity       ansible-test sanity only'
 	@echo 'make units        unit tests (tests/unit) only'
@@ -28,13 +32,16 @@ help:
 	@echo 'make lint         the lint stages only (ansible-lint, docs, changelog; each off until its tool is pinned)'
 	@echo 'make docs         regenerate the module and role reference in docs/collection/ (antsibull-docs)'
 	@echo 'make matrix       the version matrix only: sanity/units on other ansible-core lines, each in .venv-<line>/'
-	@echo 'make emulator     the API emulator in the foreground (EMULATOR_PORT=0 picks a free port)'
+	@echo 'make emulator     the API emulator in the foreground, with the export lines for ad-hoc runs (EMULATOR_PORT=0 picks a free port; EMULATOR_ENV=FILE writes the exports there)'
 	@echo 'make bench        the benchmark (requests per operation, lookup cost, role vs uri); BENCH_ARGS=--quick'
 	@echo 'make build        build the collection artifact into dist/'
 	@echo 'make clean        remove .build/, tests/output/ and dist/ (make distclean: .venv/ and .venv-*/ too)'
 
 venv:
 	@$(BOOTSTRAP_PYTHON) tests/utils/make_venv.py --venv $(VENV) $(REQUIREMENTS)
+
+demo-venv:
+	@$(BOOTSTRAP_PYTHON) tests/utils/make_venv.py --progress --without-pip --venv $(DEMO_VENV) $(DEMO_REQUIREMENTS)
 
 test: venv
 	@$(RUNNER)
@@ -51,8 +58,10 @@ docs: venv
 matrix: venv
 	@$(RUNNER) matrix
 
-emulator: venv
-	@PYTHONPATH=tests exec $(VENV_PYTHON) -m emulator --port $(EMULATOR_PORT)
+# The emulator needs only the standard library; it runs from the demo's small venv, whose ansible
+# the printed export lines put first on PATH. EMULATOR_ENV=FILE also writes those lines to FILE.
+emulator: demo-venv
+	@exec $(DEMO_VENV)/bin/python tests/demo/serve.py --port $(EMULATOR_PORT) $(if $(EMULATOR_ENV),--env-file $(EMULATOR_ENV))
 
 build: venv
 	@mkdir -p dist
@@ -64,8 +73,8 @@ clean:
 distclean: clean
 	rm -rf $(VENV) $(VENV)-*
 
-demo: venv
-	@$(VENV_PYTHON) tests/demo/run.py
+demo: demo-venv
+	@$(DEMO_VENV)/bin/python tests/demo/run.py
 
 bench: venv
 	@$(VENV_PYTHON) tests/bench/run.py $(BENCH_ARGS)

@@ -16,9 +16,9 @@ options:
     description:
       - 'Ace Data Cloud platform token (it starts with C(platform-)), sent as C(Authorization: Bearer <token>).'
       - A service credential (the key used to call C(api.acedata.cloud)) is refused by the platform API.
-      - If not set, the value of the E(ACEDATACLOUD_PLATFORM_TOKEN) environment variable is used.
+      - Required. If not set, the value of the E(ACEDATACLOUD_PLATFORM_TOKEN) environment variable is used;
+        when neither is set the task fails, before any request, naming both.
     type: str
-    required: true
   api_url:
     description:
       - Base URL of the platform, without C(/api/v1).

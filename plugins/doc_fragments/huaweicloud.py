@@ -27,9 +27,10 @@ options:
     type: str
   instance_id:
     description:
-      - Id of the APIG dedicated gateway (instance).
+      - Id of the APIG dedicated gateway (instance). Required.
+      - If not set, the value of the E(HW_APIG_INSTANCE_ID) or E(APIG_INSTANCE_ID) environment variable is used;
+        when none is set the task fails, before any request, naming them.
     type: str
-    required: true
   access_key:
     description:
       - Access key id (AK) for C(SDK-HMAC-SHA256) request signing, used with O(secret_key).

@@ -8,6 +8,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import datetime
+import difflib
 import re
 
 from ansible.module_utils.basic import env_fallback
@@ -38,7 +39,8 @@ ISO_PATTERN = re.compile(r'^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d
                          r'(Z|[+-]\d{2}:?\d{2})?$')
 
 CONNECTION_ARGSPEC = dict(
-    api_token=dict(type='str', required=True, no_log=True, fallback=(env_fallback, ['ACEDATACLOUD_PLATFORM_TOKEN'])),
+    # Required, but checked by validate_common_options: its message names the environment variable.
+    api_token=dict(type='str', no_log=True, fallback=(env_fallback, ['ACEDATACLOUD_PLATFORM_TOKEN'])),
     api_url=dict(type='str', fallback=(env_fallback, ['ACEDATACLOUD_PLATFORM_URL']), default=DEFAULT_URL),
     validate_certs=dict(type='bool', default=True),
     timeout=dict(type='float', default=30.0),
@@ -56,6 +58,13 @@ APPLICATION_ARGSPEC = dict(
     expired_at=dict(type='str'),
     reveal_credentials=dict(type='bool', default=False),
     state=dict(type='str', default='present', choices=['present']),
+)
+
+SERVICE_TYPES = ['Api', 'Proxy', 'Integration', 'Dataset', 'Introduction', 'Agent']
+SERVICE_INFO_ARGSPEC = dict(
+    service=dict(type='str'),
+    search=dict(type='str'),
+    type=dict(type='str', choices=SERVICE_TYPES),
 )
 
 INFO_ARGSPEC = dict(
@@ -76,7 +85,8 @@ class BearerAuth:
         self.token = token
 
     def apply(self, method, url, headers, body):
-        headers['Authorization'] = 'Bearer %s' % self.token
+        if self.token:  # the public routes (the service listing) need none
+            headers['Authorization'] = 'Bearer %s' % self.token
 
     def renew(self):
         return False  # platform tokens do not expire; a 401 is final
@@ -104,6 +114,18 @@ def parse_error(status, data, text, headers):
     return code, message, request_id
 
 
+TOKEN_HINT = ('the platform API takes a platform token, which starts with "platform-" (create one in the platform '
+              'console); a service key, the one that calls api.acedata.cloud, does not work here')
+
+
+def parse_error_with_hint(status, data, text, headers):
+    """``parse_error``, with what to do about a refused token (HTTP 401) added to the message."""
+    code, message, request_id = parse_error(status, data, text, headers)
+    if status == 401:
+        message = '%s Hint: %s.' % (message, TOKEN_HINT)
+    return code, message, request_id
+
+
 def _flatten(detail):
     if isinstance(detail, dict):
         return '; '.join('%s: %s' % (key, _flatten(value)) for key, value in sorted(detail.items()))
@@ -121,7 +143,7 @@ class AceData:
         base = params['api_url'].rstrip('/')
         if base.endswith('/api/v1'):
             base = base[:-len('/api/v1')]
-        self.transport = Transport(base + '/api/v1', parse_error, auth=BearerAuth(params['api_token']),
+        self.transport = Transport(base + '/api/v1', parse_error_with_hint, auth=BearerAuth(params['api_token']),
                                    timeout=params.get('timeout', 30.0),
                                    validate_certs=params.get('validate_certs', True),
                                    retries=params.get('retries', 4), retry_max_delay=params.get('retry_max_delay', 30.0),
@@ -160,10 +182,11 @@ class AceData:
         except ApiError as exc:
             if exc.status in (401, 403):  # the listing would be refused the same way
                 raise
-        for service in self.list_all('/services/'):
+        services = self.list_all('/services/')
+        for service in services:
             if service.get('alias') == alias:
                 return service['id']
-        raise ValidationError('service: no Ace Data Cloud service has the alias %r' % alias)
+        raise ValidationError(unknown_alias_message(alias, [service.get('alias') for service in services]))
 
     def close(self):
         self.transport.close()
@@ -207,9 +230,23 @@ def normalise_time(value):
     return text + 'Z'
 
 
+def unknown_alias_message(alias, aliases):
+    """The error for a service alias that no service has: the closest aliases, and how to list them all."""
+    close = difflib.get_close_matches(alias, sorted(a for a in aliases if a), n=3, cutoff=0.6)
+    text = 'service: no Ace Data Cloud service has the alias %r' % alias
+    if close:
+        text += '; did you mean %s?' % ' or '.join(repr(a) for a in close)
+    return text + (' (apiops.provisioning.acedata_service_info lists every service with its alias, for example: '
+                   'ansible localhost -m apiops.provisioning.acedata_service_info)')
+
+
 def validate_common_options(params):
-    """Checks shared by both acedata modules: the connection and the service reference."""
-    if not (params.get('api_token') or '').strip():
+    """Checks shared by the acedata modules: the connection and the service reference."""
+    if params.get('api_token') is None:
+        raise ValidationError('api_token is required: give the Ace Data Cloud platform token as api_token, or set the '
+                              'ACEDATACLOUD_PLATFORM_TOKEN environment variable (a platform token starts with '
+                              '"platform-"; create one in the platform console)')
+    if not params['api_token'].strip():
         raise ValidationError('api_token must not be empty (set it, or the ACEDATACLOUD_PLATFORM_TOKEN environment variable)')
     _check_service(params)
 
@@ -307,9 +344,10 @@ class Application(Resource):
         return found[0]
 
     def view(self, obj):
+        # What the diff shows: null stays null, as in the returned application.
         return {'service_id': obj.get('service_id'), 'type': obj.get('type'), 'scope': obj.get('scope'),
                 'allow_consume_global': obj.get('allow_consume_global'),
-                'tags': sorted(obj.get('tags') or []), 'metadata': obj.get('metadata') or {},
+                'tags': sorted(obj['tags']) if obj.get('tags') is not None else None, 'metadata': obj.get('metadata'),
                 'expired_at': normalise_time(obj.get('expired_at')) if obj.get('expired_at') else None}
 
     def changes(self, current, desired):
@@ -318,6 +356,10 @@ class Application(Resource):
             want['tags'] = sorted(want['tags'])
         if 'expired_at' in want:
             want['expired_at'] = normalise_time(want['expired_at'])
+        have = self.view(current)
+        for key, empty in (('tags', []), ('metadata', {})):  # no tags is no tags, null or empty
+            if have.get(key) is None and want.get(key) == empty:
+                del want[key]
         return super(Application, self).changes(current, want)
 
     def create(self, desired):
@@ -383,6 +425,7 @@ class ApplicationInfo:
     """The caller's applications, every page, filtered as asked."""
 
     def __init__(self, module):
+        validate_common_options(module.params)  # in run(): its failure is masked like any other
         self.params = module.params
         self.client = AceData(module.params)
 
@@ -397,6 +440,48 @@ class ApplicationInfo:
                 apps = [app for app in apps if app.get(key) == query[key]]
         reveal = self.params.get('reveal_credentials')
         return dict(changed=False, applications=[mask_credentials(app, reveal) for app in apps])
+
+    def close(self):
+        self.client.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# Services (the catalogue: what a service alias names)
+# ---------------------------------------------------------------------------------------------
+def validate_service_info_options(params):
+    """The service listing is public: a token is optional here, but checked when given."""
+    if params.get('api_token') is not None and not params['api_token'].strip():
+        raise ValidationError('api_token must not be empty (leave it out: the service listing needs none)')
+    _check_service(params)
+    if params.get('search') is not None and not params['search'].strip():
+        raise ValidationError('search must not be empty')
+
+
+class ServiceInfo:
+    """The platform's services (every page), filtered by alias or UUID, a search text, a type."""
+
+    def __init__(self, module):
+        validate_service_info_options(module.params)  # in run(): its failure is masked like any other
+        self.params = module.params
+        self.client = AceData(module.params)
+
+    def gather(self):
+        query = {'type': self.params.get('type')}
+        reference = self.params.get('service')
+        if reference and UUID_PATTERN.fullmatch(reference):
+            query['id'] = reference.lower()
+        services = self.client.list_all('/services/', query)
+        if self.params.get('type'):  # re-checked here: the server might ignore a filter
+            services = [svc for svc in services if svc.get('type') == self.params['type']]
+        if reference:
+            services = [svc for svc in services if reference in (svc.get('alias'), svc.get('id'))
+                        or (svc.get('id') or '').lower() == reference.lower()]
+        search = (self.params.get('search') or '').strip().casefold()
+        if search:
+            services = [svc for svc in services
+                        if search in (svc.get('alias') or '').casefold() or search in (svc.get('title') or '').casefold()]
+        return dict(changed=False, services=services,
+                    aliases=sorted(svc['alias'] for svc in services if svc.get('alias')))
 
     def close(self):
         self.client.close()

@@ -283,7 +283,11 @@ class AppQuota(Resource):
         # them: an unchanged run without ``apps`` costs the lookup alone, and its result carries
         # no bound_apps (none were read, and the count is no evidence).
         quota = self.api.find_by_name(self.params['name'])
-        if quota and self.params.get('apps') is not None and self.params.get('state') != 'absent':
+        deleting = self.params.get('state') == 'absent'
+        if quota and self.params.get('apps') is not None and not deleting:
+            quota = self.api.with_bindings(quota)
+        elif quota and deleting and self.module._diff:
+            # With --diff, a delete shows the apps it unbinds (read: bound_app_num is no evidence).
             quota = self.api.with_bindings(quota)
         return quota
 

@@ -37,11 +37,15 @@ REGIONS_WITHOUT_IAM = frozenset(('af-north-1', 'ap-southeast-5', 'cn-north-11', 
                                  'ru-northwest-2'))
 GLOBAL_IAM_ENDPOINT = 'https://iam.myhuaweicloud.com'
 PAGE_LIMIT = 500  # the largest page the APIG list routes accept
+# HW_APIG_INSTANCE_ID goes with HW_APIG_ENDPOINT; APIG_INSTANCE_ID is the name playbooks/provision.yml
+# read in 1.x, so a shell set up for it works for ad-hoc commands too.
+INSTANCE_ID_ENV = ['HW_APIG_INSTANCE_ID', 'APIG_INSTANCE_ID']
 
 CONNECTION_ARGSPEC = dict(
     region=dict(type='str', fallback=(env_fallback, ['HUAWEICLOUD_SDK_REGION', 'HW_REGION_NAME'])),
     project_id=dict(type='str', fallback=(env_fallback, ['HUAWEICLOUD_SDK_PROJECT_ID', 'HW_PROJECT_ID'])),
-    instance_id=dict(type='str', required=True),
+    # Required, but checked by HuaweiCloud: its message names the environment variables.
+    instance_id=dict(type='str', fallback=(env_fallback, INSTANCE_ID_ENV)),
     access_key=dict(type='str', no_log=False, fallback=(env_fallback, ['HUAWEICLOUD_SDK_AK', 'HW_ACCESS_KEY'])),
     secret_key=dict(type='str', no_log=True, fallback=(env_fallback, ['HUAWEICLOUD_SDK_SK', 'HW_SECRET_KEY'])),
     security_token=dict(type='str', no_log=True,
@@ -185,6 +189,8 @@ def _find_error(data):
 def parse_error(status, data, text, headers):
     """The (code, message, request id) of a Huawei Cloud error answer."""
     code, message = _find_error(data)
+    if code is not None and str(code) == str(status):
+        code = None  # IAM's {"error": {"code": 401, ...}} repeats the status: "HTTP 401 401" says nothing
     if message is None and data is not None:
         message = 'unexpected error answer: %s' % ' '.join(text.split())[:200]
     elif message is None:
@@ -218,6 +224,9 @@ class HuaweiCloud:
         self.params = params
         check_connection_options(params, ('apig_endpoint', 'iam_endpoint'),
                                  ('access_key', 'security_token', 'auth_token', 'project_id'))
+        if not (params.get('instance_id') or '').strip():
+            raise AuthConfigError('instance_id is required: give the id of the APIG gateway as instance_id, or set the '
+                                  '%s environment variable' % ' or '.join(INSTANCE_ID_ENV))
         self.auth = self._select_auth(params)
         self.region = params.get('region')
         self._project_id = params.get('project_id')
@@ -284,7 +293,14 @@ class HuaweiCloud:
                                                             'password': self.params['password'],
                                                             'domain': {'name': self.params['domain']}}}},
                          'scope': scope}}
-        reply = self.iam.request('POST', '/v3/auth/tokens', query={'nocatalog': 'true'}, body=body)
+        try:
+            reply = self.iam.request('POST', '/v3/auth/tokens', query={'nocatalog': 'true'}, body=body)
+        except ApiError as exc:
+            if exc.status == 401:
+                exc.message = ('IAM refused the password of user %r in domain %r: %s Check password (HW_PASSWORD), '
+                               'user (HW_USER_NAME) and domain (HW_DOMAIN_NAME, the account name, not the region)'
+                               % (self.params['user'], self.params['domain'], exc.message))
+            raise
         token = reply.headers.get('X-Subject-Token')
         if not token:
             raise ApiError('IAM answered without an X-Subject-Token header', status=reply.status,

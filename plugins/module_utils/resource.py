@@ -23,6 +23,7 @@ from ansible_collections.apiops.provisioning.plugins.module_utils.transport impo
     ApiError,
     ConfigError,
     requests_import_error,
+    userinfo_secrets,
 )
 
 
@@ -323,6 +324,7 @@ def run(module, factory, action):
     Every failure leaves through one path: validation errors and API errors become
     ``fail_json`` with the API's status, code, message and request id.
     """
+    module.no_log_values.update(userinfo_secrets(module.params.values()))  # http://user:password@host
     error = requests_import_error()
     if error:
         module.fail_json(msg=missing_required_lib('requests'), exception=error)
@@ -342,6 +344,7 @@ def run(module, factory, action):
 
 def run_resource(module, resource_cls):
     """The whole run of a ``state``-driven resource module."""
+    module.no_log_values.update(userinfo_secrets(module.params.values()))  # before any fail_json
     try:
         resource_cls.validate(module.params)
     except ValidationError as exc:

@@ -16,6 +16,7 @@ __metaclass__ = type
 import json
 import math
 import random
+import re
 import time
 import traceback
 from email.utils import parsedate_to_datetime
@@ -30,6 +31,29 @@ IDEMPOTENT_METHODS = frozenset(('GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS'))
 DEFAULT_RETRIES = 4
 DEFAULT_RETRY_MAX_DELAY = 30.0
 BACKOFF_BASE = 0.5
+# ``scheme://user:password@`` in a URL: the userinfo is cut from every message (it may be a password).
+USERINFO = re.compile(r'(?i)\b([a-z][a-z0-9+.-]*://)[^/?#@\s]*@')
+
+
+def redact_userinfo(text):
+    """``text`` with the userinfo of every URL in it replaced by ``***``."""
+    return USERINFO.sub(r'\1***@', text) if isinstance(text, str) else text
+
+
+def userinfo_secrets(values):
+    """The secrets held in the userinfo of URLs among ``values``: each password (the whole userinfo
+    when it has no ``:``), for a caller to mask wherever its values are echoed (the module's
+    ``no_log_values``: the invocation shown at -vvv included)."""
+    found = set()
+    for value in values:
+        if not isinstance(value, str):
+            continue
+        for match in re.finditer(r'(?i)\b[a-z][a-z0-9+.-]*://([^/?#@\s]*)@', value):
+            info = match.group(1)
+            secret = info.split(':', 1)[1] if ':' in info else info
+            if secret:
+                found.add(secret)
+    return found
 
 
 def requests_import_error():
@@ -83,7 +107,7 @@ class ApiError(Exception):
             text = '%s: %s' % (text, self.message)
         if self.request_id:
             text += ' (request id %s)' % self.request_id
-        return text
+        return redact_userinfo(text)
 
     def fail_kwargs(self):
         """Keyword arguments for ``AnsibleModule.fail_json``."""
@@ -103,7 +127,7 @@ def check_connection_options(params, url_options, header_options):
             continue
         parts = urlsplit(value)
         if parts.scheme not in ('http', 'https') or not parts.netloc or any(ch.isspace() or ord(ch) < 32 for ch in value):
-            raise ConfigError('%s must be an http:// or https:// URL (got %r)' % (option, value[:80]))
+            raise ConfigError('%s must be an http:// or https:// URL (got %r)' % (option, redact_userinfo(value)[:80]))
     for option in header_options:
         value = params.get(option)
         if value is not None and not all(33 <= ord(ch) <= 126 for ch in value):
@@ -196,6 +220,7 @@ class Transport:
                  retries=DEFAULT_RETRIES, retry_max_delay=DEFAULT_RETRY_MAX_DELAY,
                  user_agent='apiops.provisioning', sleep=time.sleep):
         self.base_url = base_url.rstrip('/')
+        self.display_url = redact_userinfo(self.base_url)  # what messages name: no userinfo
         self.error_parser = error_parser
         self.auth = auth
         self.timeout = timeout
@@ -244,6 +269,8 @@ class Transport:
             payload = json.dumps(body, separators=(',', ':'), ensure_ascii=False).encode('utf-8')
         renewed = False
         attempt = 0
+        started = time.monotonic()
+        allowed = self.retries if retries is None else retries
         while True:
             attempt += 1
             try:
@@ -253,7 +280,11 @@ class Transport:
                     renewed = True
                     attempt -= 1
                     continue
-                if not error.retryable or attempt > (self.retries if retries is None else retries):
+                if not error.retryable or attempt > allowed:
+                    if error.retryable and attempt > 1:
+                        # Say that the time went on retries, and which options set them.
+                        error.message += ' (gave up after %d attempts in %.1f s; the retries, retry_max_delay and ' \
+                                         'timeout options set how long to try)' % (attempt, time.monotonic() - started)
                     raise
                 self.sleep(self.backoff(attempt, error.retry_after))
 
@@ -276,20 +307,20 @@ class Transport:
                                             timeout=self.timeout, allow_redirects=False)
         except requests.exceptions.SSLError as exc:
             raise ApiError('TLS certificate verification failed for %s (set validate_certs: false only for '
-                           'a gateway you trust): %s' % (self.base_url, _short(exc)), method=method, path=path)
+                           'a gateway you trust): %s' % (self.display_url, _short(exc)), method=method, path=path)
         except (requests.exceptions.Timeout, requests.exceptions.ConnectionError) as exc:
             if _never_sent(exc):
                 # The connection was never opened: nothing reached the API, any method may retry.
-                raise ApiError('cannot connect to %s: %s' % (self.base_url, _short(exc)), method=method,
+                raise ApiError('cannot connect to %s: %s' % (self.display_url, _short(exc)), method=method,
                                path=path, retryable=True)
-            raise ApiError('no complete answer from %s: %s' % (self.base_url, _short(exc)), method=method,
+            raise ApiError('no complete answer from %s: %s' % (self.display_url, _short(exc)), method=method,
                            path=path, retryable=idempotent, ambiguous=not idempotent)
         except requests.exceptions.InvalidHeader:
             # Its text quotes the header's value, which may be a credential: name nothing of it.
             raise ApiError('a request header has an invalid value (look for a stray newline or space in the '
                            'credentials)', method=method, path=path)
         except requests.exceptions.RequestException as exc:
-            raise ApiError('request to %s failed: %s' % (self.base_url, exc.__class__.__name__), method=method, path=path)
+            raise ApiError('request to %s failed: %s' % (self.display_url, exc.__class__.__name__), method=method, path=path)
         return self._reply(method, path, response, idempotent)
 
     def _reply(self, method, path, response, idempotent):

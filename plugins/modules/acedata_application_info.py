@@ -83,17 +83,12 @@ from ansible_collections.apiops.provisioning.plugins.module_utils.acedata import
     CONNECTION_ARGSPEC,
     INFO_ARGSPEC,
     ApplicationInfo,
-    validate_common_options,
 )
-from ansible_collections.apiops.provisioning.plugins.module_utils.resource import ValidationError, argument_spec, run
+from ansible_collections.apiops.provisioning.plugins.module_utils.resource import argument_spec, run
 
 
 def main():
     module = AnsibleModule(argument_spec=argument_spec(CONNECTION_ARGSPEC, INFO_ARGSPEC), supports_check_mode=True)
-    try:
-        validate_common_options(module.params)
-    except ValidationError as exc:
-        module.fail_json(msg=str(exc))
     run(module, ApplicationInfo, lambda info: info.gather())
 
 

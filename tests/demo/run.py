@@ -59,6 +59,23 @@ def run_playbook(env, label, *extra):
     return int(recap.group(2)) if recap else None
 
 
+def counts(url):
+    """How many applications, quotas and bindings the emulator holds."""
+    state = control(url, 'state')
+    quotas = state['apig']['quotas']
+    return {'application': len(state['acedata']['applications']), 'quota': len(quotas),
+            'binding': sum(len(quota.get('app_ids') or []) for quota in quotas)}
+
+
+def created(before, after):
+    """``3 applications, 3 quotas, 4 bindings``: what exists now that did not."""
+    words = []
+    for kind in ('application', 'quota', 'binding'):
+        number = after[kind] - before[kind]
+        words.append('%d %s%s' % (number, kind, '' if number == 1 else 's'))
+    return ', '.join(words)
+
+
 def summary(url):
     state = control(url, 'state')
     services = dict((s['id'], s['alias']) for s in state['acedata']['services'])
@@ -90,13 +107,19 @@ def main():
                        HW_REGION_NAME=seed.REGION, HW_PROJECT_ID=seed.PROJECT_ID,
                        HW_APIG_ENDPOINT=url, HW_IAM_ENDPOINT=url, APIG_INSTANCE_ID=seed.INSTANCE_ID)
             print('Emulator listening at %s' % url)
+            empty = counts(url)
             first = run_playbook(env, 'First run: provision three services')
+            after_first = counts(url)
             before = control(url, 'requests')['last_seq']
             second = run_playbook(env, 'Second run: nothing to change')
             log = control(url, 'requests')
             writes = [r for r in log['requests'] if r['seq'] > before and r['method'] != 'GET']
             summary(url)
-            print('\nFirst run: changed=%s. Second run: changed=%s, %d write request(s).' % (first, second, len(writes)))
+            # The recap's changed= counts tasks (a looped task counts once), not objects.
+            print('\nFirst run: created %s (in %s changed task(s) of the play recap).' % (
+                created(empty, after_first), first))
+            print('Second run: created %s, %s changed task(s), %d write request(s).' % (
+                created(after_first, counts(url)), second, len(writes)))
             if second != 0 or writes:
                 raise SystemExit('the second run was expected to change nothing')
         finally:

@@ -222,11 +222,21 @@ def _acedata_application_info(emu, url, tmp_path):
     assert emu.state()['acedata']['applications'] == before
 
 
+def _acedata_service_info(emu, url, tmp_path):
+    output = run_examples('acedata_service_info', url, tmp_path)
+    assert recap(output)['changed'] == 0, output
+    aliases = sorted(svc['alias'] for svc in S.DEFAULT_SEED['acedata']['services'] if svc.get('alias'))
+    assert '"msg": "%s"' % ', '.join(aliases) in output, output  # the debug example shows every alias
+    reads = emu.requests('acedata')
+    assert reads and all(entry['method'] == 'GET' and entry['path'].startswith('/api/v1/services/') for entry in reads)
+
+
 CHECKS = {
     'apig_app_quota': _apig_app_quota,
     'apig_app_quota_info': _apig_app_quota_info,
     'acedata_application': _acedata_application,
     'acedata_application_info': _acedata_application_info,
+    'acedata_service_info': _acedata_service_info,
 }
 
 

@@ -87,7 +87,57 @@ def render(collections_root, scratch):
     if not any(name.endswith('_module.rst') for name in files):
         sys.stderr.write(output)
         raise RenderError('antsibull-docs wrote no module page: is %s in %s?' % (COLLECTION, collections_root))
+    write_environment_page(out, collections_root)
     return out
+
+
+ENV_PAGE = 'environment_variables.rst'
+NO_ENV_LINE = 'No environment variables have been defined.'
+# The action group whose modules share each connection argument spec (meta/runtime.yml).
+CONNECTION_SPECS = (('acedata', 'acedata'), ('huaweicloud', 'huaweicloud'))
+
+
+def module_environment_variables(collections_root):
+    """``[(variable, option, group)]``: the environment fallbacks of the modules' connection options.
+
+    antsibull-docs lists only the variables that plugins declare for their configuration (modules
+    declare none there), so its page says there are none; the modules' own fallbacks are read from
+    their argument specs, the source the doc fragments are checked against.
+    """
+    import importlib
+
+    import yaml
+
+    if collections_root not in sys.path:
+        sys.path.insert(0, collections_root)
+    with open(os.path.join(ROOT, 'meta', 'runtime.yml'), encoding='utf-8') as handle:
+        groups = yaml.safe_load(handle).get('action_groups') or {}
+    found = []
+    for group, util in CONNECTION_SPECS:
+        spec = importlib.import_module('ansible_collections.%s.%s.plugins.module_utils.%s' % (NAMESPACE, NAME, util))
+        for option, settings in spec.CONNECTION_ARGSPEC.items():
+            fallback = settings.get('fallback')
+            for variable in (fallback[1] if fallback else []):
+                found.append((variable, option, group, groups.get(group) or []))
+    return found
+
+
+def write_environment_page(rendered, collections_root):
+    """Replace antsibull-docs' "none defined" with the variables the modules read."""
+    path = os.path.join(rendered, ENV_PAGE)
+    if not os.path.exists(path):
+        return
+    with open(path, encoding='utf-8') as handle:
+        text = handle.read()
+    if NO_ENV_LINE not in text:
+        return
+    lines = ['The collection\'s plugins declare no configuration variables. The modules read these environment',
+             'variables for an option that the task (or ``module_defaults``) does not set:', '']
+    for variable, option, group, modules in module_environment_variables(collections_root):
+        lines.append('* ``%s``: option ``%s`` of %s' % (
+            variable, option, ', '.join(':ansplugin:`%s.%s.%s#module`' % (NAMESPACE, NAME, m) for m in modules)))
+    with open(path, 'w', encoding='utf-8') as handle:
+        handle.write(text.replace(NO_ENV_LINE, '\n'.join(lines)))
 
 
 def list_files(folder):

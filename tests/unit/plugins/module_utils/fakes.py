@@ -92,6 +92,7 @@ class FakeModule:
         self.check_mode = check_mode
         self._diff = diff
         self.warnings = []
+        self.no_log_values = set()  # what AnsibleModule masks in its result
 
     def warn(self, msg):
         """Collect a warning."""

@@ -951,3 +951,13 @@ def test_unknown_app_refused_after_lookup_before_any_write():
         Engine(app_quota(api, apps=['no-such-app'])).present()
     assert "'no-such-app'" in str(info.value)
     assert api.writes == []
+
+
+def test_delete_diff_reads_the_bindings_whatever_bound_app_num_says():
+    api = FakeApig(quotas=[QUOTA], apps=APPS, bindings={APP_A: 'q1'})
+    plain_read = api.read
+    api.read = lambda quota: dict(plain_read(quota), bound_app_num=0)  # as a vendor example shows it
+    result = Engine(app_quota(api, state='absent')).absent()
+    assert result['changed'] is True
+    assert result['diff']['before']['apps'] == ['consumer_app_a']
+    assert api.quotas == {}
