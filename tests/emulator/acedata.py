@@ -645,8 +645,8 @@ class AceDataPlugin(ApiPlugin):
             # Without user_id a normal account gets 403 as soon as the page holds an object that is
             # not its own (section 2, "Owner scoping").
             check = functools.partial(self.can_see_application, caller=caller)
-        return self.listing(request, apps, lambda app: self.listed_application(app, caller), BY_CREATED, '-created_at',
-                       check)
+        return self.listing(request, apps, lambda app: self.listed_application(app, caller), BY_CREATED,
+                            '-created_at', check)
 
     def create_application(self, request, caller):
         data = validate(read_body(request), APPLICATION_CREATE)
