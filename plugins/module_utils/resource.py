@@ -479,7 +479,8 @@ def run_many(module, resource_cls, option):
     error = requests_import_error()
     if error:
         module.fail_json(msg=missing_required_lib('requests'), exception=error)
-    concurrency = module.params.get('concurrency') or 4
+    concurrency = module.params.get('concurrency')
+    concurrency = 4 if concurrency is None else concurrency
     if not 1 <= concurrency <= MAX_CONCURRENCY:
         module.fail_json(msg='concurrency must be between 1 and %d (got %d)' % (MAX_CONCURRENCY, concurrency))
     items = module.params[option] or []
