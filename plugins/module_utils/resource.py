@@ -540,10 +540,10 @@ def run_many(module, resource_cls, option):
             results[index].update(result)
         if not module.check_mode:
             _apply_pass(module, resource_cls, shared, params_list, where, concurrency, planned, results)
-    except ApiError as exc:
-        module.fail_json(results=results, **exc.fail_kwargs())
+    except ApiError as exc:  # a shared read failed: no item was judged (none has a result)
+        module.fail_json(**exc.fail_kwargs())
     except ConfigError as exc:
-        module.fail_json(msg=str(exc), results=results)
+        module.fail_json(msg=str(exc))
     finally:
         if shared is not None:
             shared.close()
