@@ -549,11 +549,17 @@ def run_many(module, resource_cls, option):
             shared.close()
     failed = [index for index, result in enumerate(results) if result['failed']]
     changed = any(result['changed'] for result in results)
+    extra = {}
+    if module._diff:
+        # The task's diff, as a list the callbacks print one by one, each headed by its item.
+        extra['diff'] = [dict(result['diff'], before_header=where[index], after_header=where[index])
+                         for index, result in enumerate(results) if result.get('diff')]
     if failed:
         module.fail_json(msg='%d of %d %s failed (the others are as asked): %s' % (
             len(failed), len(items), option, ' | '.join('%s: %s' % (where[index], results[index]['msg'])
-                                                         for index in failed)), changed=changed, results=results)
-    module.exit_json(changed=changed, results=results)
+                                                         for index in failed)), changed=changed, results=results,
+                         **extra)
+    module.exit_json(changed=changed, results=results, **extra)
 
 
 def _key_text(key):
