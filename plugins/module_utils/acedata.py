@@ -260,8 +260,8 @@ def mask_credentials(application, reveal):
 
 def owned_applications(applications, service_id, app_type, scope):
     """The caller's own applications for (service id, type, scope) among ``applications``, newest
-    first (``service_id`` None for a Global application). The module and the role's plan
-    (``api_access_plan``) both pick an application with this function."""
+    first (``service_id`` None for a Global application). The single and the list form both pick
+    an application with this function."""
     found = [app for app in applications
              if app.get('type') == app_type and app.get('scope') == scope and app.get('role') != 'grantee'
              and (app.get('service_id') or None) == service_id]

@@ -129,8 +129,8 @@ def quota_view(obj):
 def quota_changes(current, desired, purge):
     """``{option: wanted value}`` for every option of ``desired`` that ``current`` does not have.
 
-    ``current`` carries ``bound_apps`` when ``desired`` has ``apps``. The module and the role's
-    plan (``api_access_plan``) both judge a quota with this function.
+    ``current`` carries ``bound_apps`` when ``desired`` has ``apps``. The single and the list form
+    both judge a quota with this function.
     """
     have = quota_view(current)
     changes = dict((key, value) for key, value in desired.items() if key != 'apps' and have.get(key) != value)

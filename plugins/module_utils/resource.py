@@ -84,7 +84,7 @@ def argument_spec(*specs):
 def set_options(params, fields):
     """``{option: value}`` of the ``fields`` given a value in ``params``: what a task asks for.
 
-    The engine and the role's plan (``api_access_plan``) both read a task's wishes with it.
+    The engine reads a task's wishes (or a list item's) with it.
     """
     return dict((key, params[key]) for key in fields if params.get(key) is not None)
 
