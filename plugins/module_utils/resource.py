@@ -466,7 +466,8 @@ def run_many(module, resource_cls, option):
        that conflict (``item_conflicts``), are refused naming both indexes. Nothing is sent yet.
     2. The shared reads are made once (``shared_context(...).preload()``: one listing serves every
        item it holds).
-    3. The check pass: the engine runs every item in check mode (it cannot write), which makes
+    3. The check pass: the engine runs every item in check mode (it cannot write), up to 16 at once,
+       which makes
        every check that needs a read (unknown references, create-only fields, options missing for
        a create) and predicts each item's result. Any failure fails the task, naming every failing
        item, and nothing is written.
@@ -588,7 +589,9 @@ def _check_pass(module, resource_cls, shared, params_list, where, concurrency, r
             return None
         return result, resource.found, identity, claims
 
-    checked = _pool_map(check, list(range(len(params_list))), concurrency)
+    # The check pass only reads: it runs up to MAX_CONCURRENCY items at once whatever ``concurrency``
+    # (which bounds the writes); a 429 still pauses every worker.
+    checked = _pool_map(check, list(range(len(params_list))), max(concurrency, MAX_CONCURRENCY))
     identities = {}
     claimed = {}
     for index, entry in enumerate(checked):
