@@ -556,10 +556,9 @@ def run_many(module, resource_cls, option):
         extra['diff'] = [dict(result['diff'], before_header=where[index], after_header=where[index])
                          for index, result in enumerate(results) if result.get('diff')]
     if failed:
-        module.fail_json(msg='%d of %d %s failed (the others are as asked): %s' % (
-            len(failed), len(items), option, ' | '.join('%s: %s' % (where[index], results[index]['msg'])
-                                                         for index in failed)), changed=changed, results=results,
-                         **extra)
+        named = ' | '.join('%s: %s' % (where[index], results[index]['msg']) for index in failed)
+        module.fail_json(msg='%d of %d %s failed (the others are as asked): %s' % (len(failed), len(items), option, named),
+                         changed=changed, results=results, **extra)
     module.exit_json(changed=changed, results=results, **extra)
 
 

@@ -229,9 +229,10 @@ def section_scale(ansible, emulator, count):
                   intro='Each service gets an Ace Data Cloud application (the service is given by alias) and an APIG '
                         'quota with one consumer app bound; %d services are seeded in the Ace Data Cloud emulator and %d '
                         'apps in the APIG emulator. `role` is `tests/bench/role_provision.yml`: the role `api_access`, which '
-                        'reads the account\'s applications and the services\' quotas (with their bindings) in two info '
-                        'tasks, then runs `acedata_application` and `apig_app_quota` only for the services whose '
-                        'application or quota is not as asked (one task run per such service). `uri` is '
+                        'runs `apig_app_quota` and `acedata_application` once each on their list forms, first in check '
+                        'mode over every service (every check made before the first write), then for real when the '
+                        'check found a change (quotas first, applications last): two module runs when nothing '
+                        'changes, four otherwise, whatever the number of services. `uri` is '
                         '`tests/bench/uri_provision.yml`, hand-written `ansible.builtin.uri` tasks: it reads the services '
                         'and the existing applications (every page) and the gateway\'s apps (one page) once, then per '
                         'service creates the application if missing, looks the quota up by name, creates it if missing '
@@ -474,9 +475,9 @@ def markdown(args, facts, tables, elapsed):
              'machine); request counts do not, and `tests/functional/test_request_counts.py` asserts them.'
              % (' --quick' if args.quick else ''), '',
              'Run it with `make bench`, or `python tests/bench/run.py [--quick] [--latency-ms MS] [--services N] '
-             '[--sizes 10,1000,10000] [--sections 1,2,3,4] [--output FILE]` with the project\'s Python (ansible-core and '
-             'requests installed). Most of a full run goes to section 3, mainly to the first runs, where every service '
-             'costs task runs of 0.5 to 1 s each (some 400 in all): about 10 minutes on 2 cores, depending on the load '
+             '[--sizes 10,1000,10000] [--sections 1,2,3,4,5] [--list-size N] [--big-list N] [--output FILE]` with the project\'s Python (ansible-core and '
+             'requests installed). Most of a full run goes to section 3, mainly to the uri playbook's first run, where '
+             'every service costs task runs of 0.5 to 1 s each (some 300 in all): about 10 minutes on 2 cores, depending on the load '
              '(see below). `--quick` (10 services, lookups of up to 1,000 quotas) takes a few minutes.', '',
              '## Machine', '', '| | |', '|---|---|']
     lines += ['| %s | %s |' % fact for fact in facts]

@@ -646,7 +646,7 @@ class AceDataPlugin(ApiPlugin):
             # not its own (section 2, "Owner scoping").
             check = functools.partial(self.can_see_application, caller=caller)
         return self.listing(request, apps, lambda app: self.listed_application(app, caller), BY_CREATED, '-created_at',
-                       check)
+                            check)
 
     def create_application(self, request, caller):
         data = validate(read_body(request), APPLICATION_CREATE)

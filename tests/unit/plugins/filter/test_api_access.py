@@ -31,8 +31,8 @@ def services():
 
 def test_lists_shape_one_item_per_application_and_quota():
     lists = api_access_lists(services())
-    assert lists['applications'] == [{'service': 'midjourney'}, {'service': 'suno', 'type': 'Period'},
-                                      {'service': 'openai'}]
+    assert lists['applications'] == [
+        {'service': 'midjourney'}, {'service': 'suno', 'type': 'Period'}, {'service': 'openai'}]
     assert lists['quotas'] == [dict(QUOTA, state='present'),
                                dict(name='q_suno', call_limits=0, time_unit='DAY', time_interval=1, state='present'),
                                dict(name='q_gone', state='absent')]

@@ -551,9 +551,8 @@ class ReadingPlatform(FakePlatform):
             return self.update_answer(call['body'])
         if call['method'] == 'GET' and self.thin:
             data = json.loads(answer.text)
-            data['items'] = [dict((k, v) for k, v in item.items() if k not in ('tags', 'metadata', 'expired_at',
-                                                                                  'credentials'))
-                             for item in data['items']]
+            thin = ('tags', 'metadata', 'expired_at', 'credentials')
+            data['items'] = [dict((k, v) for k, v in item.items() if k not in thin) for item in data['items']]
             return FakeResponse(200, data)
         return answer
 
