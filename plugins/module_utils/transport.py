@@ -270,7 +270,7 @@ class Transport:
                     raise
                 delay = self.backoff(attempt, error.retry_after)
                 if error.status == 429 or error.retry_after is not None:
-                    slept_until = self._pause_all(delay)
+                    slept_until = max(slept_until, self._pause_all(delay))
                 self.sleep(delay)
 
     def _pause_all(self, delay):
