@@ -174,13 +174,19 @@ EXAMPLES = r'''
     name: images_daily
     call_limits: 5000
 
+- name: Delete the quota (its bindings go with it)
+  apiops.provisioning.apig_app_quota:
+    instance_id: eddc4d25480b4cd6b512f270a1b8b341
+    name: images_daily
+    state: absent
+
 - name: Many quotas in one task (one module run), four written at a time
   apiops.provisioning.apig_app_quota:
     instance_id: eddc4d25480b4cd6b512f270a1b8b341
     quotas:
-      - name: images_daily
-        call_limits: 1000
-        time_unit: DAY
+      - name: images_hourly
+        call_limits: 100
+        time_unit: HOUR
         time_interval: 1
         apps: [consumer_app_a]
       - name: music_hourly
@@ -191,12 +197,6 @@ EXAMPLES = r'''
       - name: retired_quota
         state: absent
   register: quotas
-
-- name: Delete the quota (its bindings go with it)
-  apiops.provisioning.apig_app_quota:
-    instance_id: eddc4d25480b4cd6b512f270a1b8b341
-    name: images_daily
-    state: absent
 '''
 
 RETURN = r'''
