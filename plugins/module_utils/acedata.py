@@ -48,7 +48,7 @@ CONNECTION_ARGSPEC = dict(
     retry_max_delay=dict(type='float', default=30.0),
 )
 
-APPLICATION_ARGSPEC = dict(
+APPLICATION_ITEM_ARGSPEC = dict(
     service=dict(type='str'),
     type=dict(type='str', default='Usage', choices=['Usage', 'Period']),
     scope=dict(type='str', default='Individual', choices=['Individual', 'Global']),
@@ -56,6 +56,10 @@ APPLICATION_ARGSPEC = dict(
     tags=dict(type='list', elements='str'),
     metadata=dict(type='dict'),
     expired_at=dict(type='str'),
+)
+
+APPLICATION_ARGSPEC = dict(
+    APPLICATION_ITEM_ARGSPEC,
     reveal_credentials=dict(type='bool', default=False),
     state=dict(type='str', default='present', choices=['present']),
 )
@@ -293,8 +297,8 @@ def mask_credentials(application, reveal):
 
 def owned_applications(applications, service_id, app_type, scope):
     """The caller's own applications for (service id, type, scope) among ``applications``, newest
-    first (``service_id`` None for a Global application). The module and the role's plan
-    (``api_access_plan``) both pick an application with this function."""
+    first (``service_id`` None for a Global application). The single and the list form both pick
+    an application with this function."""
     found = [app for app in applications
              if app.get('type') == app_type and app.get('scope') == scope and app.get('role') != 'grantee'
              and (app.get('service_id') or None) == service_id]
@@ -311,13 +315,40 @@ class Application(Resource):
     fields = ('allow_consume_global', 'tags', 'metadata', 'expired_at')
     create_only = ('tags', 'metadata', 'expired_at')
 
-    def __init__(self, module):
-        super(Application, self).__init__(module)
-        self.client = AceData(module.params)
+    def __init__(self, module, shared=None):
+        super(Application, self).__init__(module, shared)
+        self.client = shared.client if shared is not None else AceData(module.params)
 
     @classmethod
     def validate(cls, params):
         validate_application_options(params)
+
+    # -- list runs (``applications``) ------------------------------------------------------------
+    @classmethod
+    def validate_connection(cls, params):
+        validate_common_options(params)
+
+    @classmethod
+    def validate_item(cls, params):
+        validate_application_fields(params)
+
+    @classmethod
+    def item_key(cls, params):
+        service = params.get('service')
+        if service and UUID_PATTERN.fullmatch(service):
+            service = service.lower()
+        return (service, params.get('type'), params.get('scope'))
+
+    @classmethod
+    def shared_context(cls, module, items):
+        return SharedApplications(module.params, items)
+
+    def identity(self):
+        return self._identity()
+
+    def find_shared(self):
+        service_id, app_type, scope = self._identity()
+        return self._newest(owned_applications(self.shared.applications, service_id, app_type, scope))
 
     def label(self):
         what = 'Global' if self.params['scope'] == 'Global' else "service '%s'" % self.params['service']
@@ -335,7 +366,9 @@ class Application(Resource):
         service_id, app_type, scope = self._identity()
         query = {'user_id': 'me', 'affiliation': 'owner', 'type': app_type, 'scope': scope,
                  'ordering': '-created_at', 'service_id': service_id}
-        found = owned_applications(self.client.list_all('/applications/', query), service_id, app_type, scope)
+        return self._newest(owned_applications(self.client.list_all('/applications/', query), service_id, app_type, scope))
+
+    def _newest(self, found):
         if not found:
             return None
         if len(found) > 1:
@@ -416,6 +449,45 @@ class Application(Resource):
 
     def returned(self, obj):
         return mask_credentials(obj, self.params.get('reveal_credentials'))
+
+    def close(self):
+        if self.shared is None:
+            self.client.close()
+
+
+class SharedApplications:
+    """The client and the shared reads of an ``applications`` list.
+
+    The caller's applications are listed once (every page) and answer every item; the services'
+    aliases are read from that listing's ``service`` objects, and those it does not name from one
+    reading of the public service listing when more than one is left (a single one is resolved
+    as the single form does).
+    """
+
+    def __init__(self, params, items):
+        self.client = AceData(params)
+        self.aliases = []
+        for item in items:
+            service = item.get('service')
+            if service and not UUID_PATTERN.fullmatch(service) and service not in self.aliases:
+                self.aliases.append(service)
+        self.applications = []
+
+    def preload(self):
+        query = {'user_id': 'me', 'affiliation': 'owner', 'ordering': '-created_at'}
+        self.applications = self.client.list_all('/applications/', query)
+        known = self.client._services
+        for app in self.applications:
+            service = app.get('service')
+            if isinstance(service, dict) and service.get('alias') in self.aliases and service.get('id') \
+                    and app.get('service_id') == service['id']:
+                known.setdefault(service['alias'], service['id'])
+        left = [alias for alias in self.aliases if alias not in known]
+        if len(left) > 1:
+            for service in self.client.list_all('/services/'):
+                if service.get('alias') in left and service.get('id'):
+                    known.setdefault(service['alias'], service['id'])
+        # An alias still unknown is resolved (and refused, when no service has it) by its item.
 
     def close(self):
         self.client.close()

@@ -9,6 +9,7 @@ __metaclass__ = type
 
 import datetime
 import re
+import threading
 
 from ansible_collections.apiops.provisioning.plugins.module_utils.huaweicloud import PAGE_LIMIT, HuaweiCloud
 from ansible_collections.apiops.provisioning.plugins.module_utils.resource import (
@@ -41,7 +42,7 @@ APP_REFERENCE_MAX = 255
 QUOTA_FIELDS = ('name', 'call_limits', 'time_unit', 'time_interval', 'remark', 'reset_time')
 MANDATORY_FIELDS = ('name', 'call_limits', 'time_unit', 'time_interval')  # never empty, so never omitted
 
-RESOURCE_ARGSPEC = dict(
+QUOTA_ITEM_ARGSPEC = dict(
     name=dict(type='str', required=True),
     call_limits=dict(type='int'),
     time_unit=dict(type='str', choices=TIME_UNITS),
@@ -52,6 +53,8 @@ RESOURCE_ARGSPEC = dict(
     purge_apps=dict(type='bool', default=False),
     state=dict(type='str', default='present', choices=['present', 'absent']),
 )
+# The single form: ``name`` is required unless the list option ``quotas`` is given instead.
+RESOURCE_ARGSPEC = dict(QUOTA_ITEM_ARGSPEC, name=dict(type='str'))
 
 
 def normalise_reset_time(value):
@@ -127,8 +130,8 @@ def quota_view(obj):
 def quota_changes(current, desired, purge):
     """``{option: wanted value}`` for every option of ``desired`` that ``current`` does not have.
 
-    ``current`` carries ``bound_apps`` when ``desired`` has ``apps``. The module and the role's
-    plan (``api_access_plan``) both judge a quota with this function.
+    ``current`` carries ``bound_apps`` when ``desired`` has ``apps``. The single and the list form
+    both judge a quota with this function.
     """
     have = quota_view(current)
     changes = dict((key, value) for key, value in desired.items() if key != 'apps' and have.get(key) != value)
@@ -265,15 +268,64 @@ class AppQuota(Resource):
     fields = QUOTA_FIELDS + ('apps',)
     required_to_create = ('call_limits', 'time_unit', 'time_interval')
 
-    def __init__(self, module):
-        super(AppQuota, self).__init__(module)
-        self.cloud = HuaweiCloud(module.params)
-        self.api = QuotaApi(self.cloud)
+    def __init__(self, module, shared=None):
+        super(AppQuota, self).__init__(module, shared)
+        if shared is None:
+            self.cloud = HuaweiCloud(module.params)
+            self.api = QuotaApi(self.cloud)
+        else:
+            self.cloud, self.api = shared.cloud, shared.api
         self.purge = module.params.get('purge_apps')
 
     @classmethod
     def validate(cls, params):
+        if not params.get('name'):
+            raise ValidationError('name is required (or give quotas, a list of quotas)')
         validate_quota_options(params)
+
+    # -- list runs (``quotas``) ------------------------------------------------------------------
+    @classmethod
+    def item_key(cls, params):
+        return params.get('name')
+
+    @classmethod
+    def item_conflicts(cls, items):
+        """Two quotas that bind one app: an app can be bound to only one quota."""
+        first = {}
+        conflicts = []
+        for index, params in enumerate(items):
+            if params.get('state') == 'absent':
+                continue
+            for ref in _unique(params.get('apps') or []):
+                if ref in first and first[ref][0] != index:
+                    other, other_name = first[ref]
+                    conflicts.append(((other, index), "quotas[%d] (%s) and quotas[%d] (%s) both bind app '%s'; an app "
+                                      "can be bound to only one quota" % (other, other_name, index, params.get('name'), ref)))
+                else:
+                    first.setdefault(ref, (index, params.get('name')))
+        return conflicts
+
+    @classmethod
+    def shared_context(cls, module, items):
+        return SharedQuotas(module.params, items)
+
+    def claims(self):
+        """The apps (by id) this quota is to have bound, once resolved."""
+        if self.params.get('state') == 'absent' or not self.params.get('apps'):
+            return {}
+        known = list((self.found or {}).get('bound_apps') or []) + list(self.api.resolved.values()) \
+            if isinstance(self.api, SharedQuotaApi) else []
+        claims = {}
+        for ref in self.params['apps']:
+            for app in known:
+                if matches(ref, app):
+                    claims[app['app_id']] = "app '%s' (%s); an app can be bound to only one quota" % (
+                        app['name'], app['app_id'])
+                    break
+        return claims
+
+    def find_shared(self):
+        return self._with_bindings(self.shared.quota_named(self.params['name']))
 
     def label(self):
         return "app quota '%s'" % self.params['name']
@@ -282,7 +334,9 @@ class AppQuota(Resource):
         # Bindings are read (from bound-apps, whatever bound_app_num says) when the task manages
         # them: an unchanged run without ``apps`` costs the lookup alone, and its result carries
         # no bound_apps (none were read, and the count is no evidence).
-        quota = self.api.find_by_name(self.params['name'])
+        return self._with_bindings(self.api.find_by_name(self.params['name']))
+
+    def _with_bindings(self, quota):
         deleting = self.params.get('state') == 'absent'
         if quota and self.params.get('apps') is not None and not deleting:
             quota = self.api.with_bindings(quota)
@@ -485,6 +539,88 @@ class AppQuota(Resource):
 
     def returned(self, obj):
         return returned_quota(obj)
+
+    def close(self):
+        if self.shared is None:
+            self.cloud.close()
+
+
+class SharedQuotaApi(QuotaApi):
+    """The quota routes for a list run: apps resolved from one shared read, each at most once.
+
+    The unfiltered page of apps is read (once, by the first item that needs it) when the items
+    name more than one app between them; while it holds every app of the gateway it resolves
+    every reference, otherwise each reference is looked up on its own, once.
+    """
+
+    def __init__(self, cloud, references):
+        super(SharedQuotaApi, self).__init__(cloud)
+        self.references = references
+        self.resolved = {}
+        self._lock = threading.Lock()
+        self._apps = None
+        self._apps_read = False
+
+    def resolve_apps(self, references):
+        references = _unique(references)
+        if not references:
+            return []
+        with self._lock:
+            if not self._apps_read and len(self.references) > 1:
+                listed = self.everything('/apps', 'apps')
+                self._apps = [bound_app(item) for item in listed] if listed is not None else None
+            self._apps_read = True
+        found = []
+        for ref in references:
+            if ref not in self.resolved:
+                self.resolved[ref] = self._pick(ref, self._apps) if self._apps is not None else self.resolve_app(ref)
+            found.append(self.resolved[ref])
+        return found
+
+
+class SharedQuotas:
+    """The client and the shared reads of a ``quotas`` list: the quotas of every name, read once."""
+
+    def __init__(self, params, items):
+        self.cloud = HuaweiCloud(params)
+        references = _unique(ref for item in items if item.get('state') != 'absent' for ref in item.get('apps') or [])
+        self.api = SharedQuotaApi(self.cloud, references)
+        self.names = _unique(item['name'] for item in items)
+        self.by_name = {}
+
+    def preload(self):
+        """Every quota of the items' names: the whole unfiltered listing when it takes no more
+        requests than a lookup per name (ceil(quotas / 500) requests), else one lookup per name."""
+        if not self.names:
+            return
+        listed = None
+        if len(self.names) > 1:
+            page = self.cloud.request('GET', '/app-quotas', query={'offset': 0, 'limit': PAGE_LIMIT}).data or {}
+            listed = list(page.get('quotas') or [])
+            total = page.get('total')
+            if total is None:
+                listed = None
+            elif len(listed) < total:
+                if -(-total // PAGE_LIMIT) - 1 <= len(self.names):
+                    while len(listed) < total:
+                        more = self.cloud.request('GET', '/app-quotas',
+                                                  query={'offset': len(listed), 'limit': PAGE_LIMIT}).data or {}
+                        if not more.get('quotas'):
+                            break
+                        listed.extend(more['quotas'])
+                else:
+                    listed = None
+        for name in self.names:
+            candidates = listed if listed is not None else self.api.list_quotas(name)
+            self.by_name[name] = [quota for quota in candidates if quota.get('name') == name]
+
+    def quota_named(self, name):
+        found = self.by_name.get(name)
+        if found is None:
+            return self.api.find_by_name(name)
+        if len(found) > 1:
+            raise ApiError('%d app quotas are named %s; expected at most one' % (len(found), name))
+        return dict(found[0]) if found else None
 
     def close(self):
         self.cloud.close()

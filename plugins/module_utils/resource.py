@@ -16,6 +16,7 @@ __metaclass__ = type
 
 import copy
 import re
+import threading
 import time
 
 from ansible.module_utils.basic import missing_required_lib
@@ -29,6 +30,10 @@ from ansible_collections.apiops.provisioning.plugins.module_utils.transport impo
 
 class ValidationError(ConfigError):
     """A module option with a value the API would refuse."""
+
+
+_NOTHING = object()
+MAX_CONCURRENCY = 16
 
 
 # ---------------------------------------------------------------------------------------------
@@ -80,7 +85,7 @@ def argument_spec(*specs):
 def set_options(params, fields):
     """``{option: value}`` of the ``fields`` given a value in ``params``: what a task asks for.
 
-    The engine and the role's plan (``api_access_plan``) both read a task's wishes with it.
+    The engine reads a task's wishes (or a list item's) with it.
     """
     return dict((key, params[key]) for key in fields if params.get(key) is not None)
 
@@ -142,10 +147,69 @@ class Resource:
     create_only = ()           # options the API cannot change after creation
     required_to_create = ()    # options needed to create the object
 
-    def __init__(self, module):
+    def __init__(self, module, shared=None):
         self.module = module
         self.params = module.params
         self.check_mode = module.check_mode
+        # In a list run (``run_many``): the client and the reads every item shares. The first
+        # lookup of an item is answered from them; any later one (after an ambiguous write) is live.
+        self.shared = shared
+        self.found = None
+        self._primed = _NOTHING
+        self._looked = shared is None
+
+    # -- list runs -----------------------------------------------------------------------------
+    @classmethod
+    def validate_connection(cls, params):
+        """Checks of the connection options, once per list run."""
+
+    @classmethod
+    def validate_item(cls, params):
+        """Checks of one item of a list run (its options over the connection's)."""
+        cls.validate(params)
+
+    @classmethod
+    def item_key(cls, params):
+        """The identity of an item, as given (before any read): two items with one key are refused."""
+        return None
+
+    @classmethod
+    def item_conflicts(cls, items):
+        """``[(indexes, text)]`` for items that would conflict with each other (checked before any read)."""
+        return []
+
+    @classmethod
+    def shared_context(cls, module, items):
+        """The client and the shared reads of a list run (nothing is sent before ``preload``)."""
+        raise NotImplementedError
+
+    def identity(self):
+        """The identity of the item once resolved (an alias read, say); checked for duplicates before any write."""
+        return self.item_key(self.params)
+
+    def claims(self):
+        """``{token: what}`` this item takes exclusively (an app bound to a quota); checked across items."""
+        return {}
+
+    def find_shared(self):
+        """The first lookup of an item in a list run, from the shared reads; defaults to ``find``."""
+        return self.find()
+
+    def prime(self, found):
+        """Answer the next lookup with ``found`` (what the check pass of a list run found)."""
+        self._primed = copy.deepcopy(found)
+
+    def lookup(self):
+        """The engine's first read of the object: primed, shared, or ``find``."""
+        if self._primed is not _NOTHING:
+            found, self._primed = self._primed, _NOTHING
+        elif not self._looked:
+            found = self.find_shared()
+        else:
+            found = self.find()
+        self._looked = True
+        self.found = copy.deepcopy(found)
+        return found
 
     # -- input ---------------------------------------------------------------------------------
     @classmethod
@@ -223,7 +287,7 @@ class Engine:
     def present(self):
         res = self.resource
         desired = res.desired()
-        current = before = res.find()
+        current = before = res.lookup()
         if current is None:
             missing = [key for key in res.required_to_create if desired.get(key) is None]
             if missing:
@@ -239,6 +303,7 @@ class Engine:
         current = res.complete(current, desired)
         if before is not None:
             before = current
+            res.found = copy.deepcopy(current)
         changes = res.changes(current, desired)
         frozen = sorted(key for key in changes if key in res.create_only)
         if frozen:
@@ -294,7 +359,7 @@ class Engine:
 
     def absent(self):
         res = self.resource
-        current = res.find()
+        current = res.lookup()
         if current is None:
             return self._result(None, None, changed=False)
         if not res.check_mode:
@@ -354,3 +419,231 @@ def run_resource(module, resource_cls):
         engine = Engine(resource)
         return engine.absent() if module.params.get('state') == 'absent' else engine.present()
     run(module, resource_cls, action)
+
+
+# ---------------------------------------------------------------------------------------------
+# Many resources in one task
+# ---------------------------------------------------------------------------------------------
+def list_argspec(option, item_spec):
+    """The list option of a resource module (its items take the resource options) and ``concurrency``."""
+    items = copy.deepcopy(item_spec)
+    return {option: dict(type='list', elements='dict', options=items),
+            'concurrency': dict(type='int', default=4)}
+
+
+class ItemModule:
+    """What a ``Resource`` sees of the module in a list run: the item's parameters, its own check
+    mode (the check pass runs every item in check mode), the module's diff mode, and warnings
+    prefixed with the item's place in the list."""
+
+    def __init__(self, module, params, where, check_mode):
+        self.params = params
+        self.check_mode = check_mode
+        self._diff = module._diff
+        self._module = module
+        self._where = where
+
+    def warn(self, msg):
+        self._module.warn('%s: %s' % (self._where, msg))
+
+
+def _item_error(exc):
+    if isinstance(exc, ApiError):
+        return str(exc)
+    return '%s' % (exc,)
+
+
+def _pool_map(function, jobs, concurrency):
+    """``[function(job)]`` in order, ``concurrency`` at a time (in this thread when 1)."""
+    if concurrency <= 1 or len(jobs) <= 1:
+        return [function(job) for job in jobs]
+    from concurrent.futures import ThreadPoolExecutor
+    with ThreadPoolExecutor(max_workers=min(concurrency, len(jobs))) as pool:
+        return list(pool.map(function, jobs))
+
+
+def run_many(module, resource_cls, option):
+    """The list form of a resource module: many items, one task, one judge (the ``Engine``).
+
+    1. Every item is validated with the resource's own checks; two items with one identity, or
+       that conflict (``item_conflicts``), are refused naming both indexes. Nothing is sent yet.
+    2. The shared reads are made once (``shared_context(...).preload()``: one listing serves every
+       item it holds).
+    3. The check pass: the engine runs every item in check mode (it cannot write), up to 16 at once,
+       which makes
+       every check that needs a read (unknown references, create-only fields, options missing for
+       a create) and predicts each item's result. Any failure fails the task, naming every failing
+       item, and nothing is written.
+    4. The items the check pass found changed are applied, ``concurrency`` at a time, over the
+       one session and token of the shared client. An item that fails there is reported failed;
+       the others end as asked and are reported as such.
+
+    Returns ``results`` in input order, each shaped like a registered loop's entry.
+    """
+    error = requests_import_error()
+    if error:
+        module.fail_json(msg=missing_required_lib('requests'), exception=error)
+    concurrency = module.params.get('concurrency')
+    concurrency = 4 if concurrency is None else concurrency
+    if not 1 <= concurrency <= MAX_CONCURRENCY:
+        module.fail_json(msg='concurrency must be between 1 and %d (got %d)' % (MAX_CONCURRENCY, concurrency))
+    items = module.params[option] or []
+    connection = dict((key, value) for key, value in module.params.items() if key not in (option, 'concurrency'))
+    where = ['%s[%d]' % (option, index) for index in range(len(items))]
+    results = [dict(item=item, changed=False, failed=False) for item in items]
+    problems = {}
+
+    def refuse(index, text):
+        problems.setdefault(index, []).append(text)
+
+    def fail(msg_head):
+        for index, texts in problems.items():
+            results[index].update(failed=True, msg='; '.join(texts))
+        named = ['%s: %s' % (where[index], '; '.join(problems[index])) for index in sorted(problems)]
+        module.fail_json(msg='%s: %s' % (msg_head, ' | '.join(named)), changed=False, results=results)
+
+    try:
+        resource_cls.validate_connection(module.params)
+    except ValidationError as exc:
+        module.fail_json(msg=str(exc))
+    params_list = []
+    for index, item in enumerate(items):
+        params = dict(connection)
+        params.update(copy.deepcopy(item))
+        try:
+            resource_cls.validate_item(params)
+        except ValidationError as exc:
+            refuse(index, str(exc))
+        params_list.append(params)
+    seen = {}
+    for index, params in enumerate(params_list):
+        key = resource_cls.item_key(params) if index not in problems else None
+        if key is None:
+            continue
+        if key in seen:
+            text = '%s and %s name the same %s (%s); give each once' % (
+                where[seen[key]], where[index], resource_cls.kind, _key_text(key))
+            refuse(seen[key], text)
+            refuse(index, text)
+        else:
+            seen[key] = index
+    for indexes, text in resource_cls.item_conflicts(params_list):
+        for index in indexes:
+            refuse(index, text)
+    if problems:
+        fail('%d of %d %s refused before any request' % (len(problems), len(items), option))
+
+    shared = None
+    try:
+        shared = resource_cls.shared_context(module, params_list)
+        shared.preload()
+        planned = _check_pass(module, resource_cls, shared, params_list, where, concurrency, refuse)
+        if problems:
+            fail('%d of %d %s cannot be applied; nothing was written' % (len(problems), len(items), option))
+        for index, (result, _found) in enumerate(planned):
+            results[index].update(result)
+        if not module.check_mode:
+            _apply_pass(module, resource_cls, shared, params_list, where, concurrency, planned, results)
+    except ApiError as exc:  # a shared read failed: no item was judged (none has a result)
+        module.fail_json(**exc.fail_kwargs())
+    except ConfigError as exc:
+        module.fail_json(msg=str(exc))
+    finally:
+        if shared is not None:
+            shared.close()
+    failed = [index for index, result in enumerate(results) if result['failed']]
+    changed = any(result['changed'] for result in results)
+    extra = {}
+    if module._diff:
+        # The task's diff, as a list the callbacks print one by one, each headed by its item.
+        extra['diff'] = [dict(result['diff'], before_header=where[index], after_header=where[index])
+                         for index, result in enumerate(results) if result.get('diff')]
+    if failed:
+        named = ' | '.join('%s: %s' % (where[index], results[index]['msg']) for index in failed)
+        module.fail_json(msg='%d of %d %s failed (the others are as asked): %s' % (len(failed), len(items), option, named),
+                         changed=changed, results=results, **extra)
+    module.exit_json(changed=changed, results=results, **extra)
+
+
+def _key_text(key):
+    if isinstance(key, tuple):
+        return ', '.join('%s' % (part,) for part in key if part is not None)
+    return '%s' % (key,)
+
+
+def _engine_run(resource):
+    engine = Engine(resource)
+    return engine.absent() if resource.params.get('state') == 'absent' else engine.present()
+
+
+def _check_pass(module, resource_cls, shared, params_list, where, concurrency, refuse):
+    """Every item through the engine in check mode: ``[(result, what was found)]``."""
+    lock = threading.Lock()
+
+    def check(index):
+        resource = resource_cls(ItemModule(module, params_list[index], where[index], True), shared)
+        try:
+            result = _engine_run(resource)
+            identity, claims = resource.identity(), resource.claims()
+        except (ApiError, ConfigError) as exc:
+            with lock:
+                refuse(index, _item_error(exc))
+            return None
+        return result, resource.found, identity, claims
+
+    # The check pass only reads: it runs up to MAX_CONCURRENCY items at once whatever ``concurrency``
+    # (which bounds the writes); a 429 still pauses every worker.
+    checked = _pool_map(check, list(range(len(params_list))), max(concurrency, MAX_CONCURRENCY))
+    identities = {}
+    claimed = {}
+    for index, entry in enumerate(checked):
+        if entry is None:
+            continue
+        identity, claims = entry[2], entry[3]
+        if identity is not None:
+            if identity in identities:
+                text = '%s and %s name the same %s (%s); give each once' % (
+                    where[identities[identity]], where[index], resource_cls.kind, _key_text(identity))
+                refuse(identities[identity], text)
+                refuse(index, text)
+            else:
+                identities[identity] = index
+        for token, what in claims.items():
+            if token in claimed and claimed[token] != index:
+                text = '%s and %s both ask for %s' % (where[claimed[token]], where[index], what)
+                refuse(claimed[token], text)
+                refuse(index, text)
+            else:
+                claimed[token] = index
+    return [(entry[0], entry[1]) if entry else (dict(changed=False), None) for entry in checked]
+
+
+def _apply_pass(module, resource_cls, shared, params_list, where, concurrency, planned, results):
+    """Apply the items the check pass found changed; each ends with its own result."""
+    def apply(index):
+        resource = resource_cls(ItemModule(module, params_list[index], where[index], False), shared)
+        resource.prime(planned[index][1])
+        try:
+            return index, _engine_run(resource), None
+        except (ApiError, ConfigError) as exc:
+            return index, None, exc
+
+    pending = [index for index, (result, _found) in enumerate(planned) if result.get('changed')]
+    for index, result, exc in _pool_map(apply, pending, concurrency):
+        if exc is None:
+            results[index].update(result)
+        else:
+            entry = results[index]
+            entry.pop('diff', None)
+            entry.pop(resource_cls.result_key, None)
+            entry.update(changed=False, failed=True, msg=_item_error(exc))
+            if isinstance(exc, ApiError):
+                entry.update(status=exc.status, error_code=exc.code, request_id=exc.request_id)
+
+
+def run_module(module, resource_cls, option):
+    """A resource module with a list form: ``option`` given, many items; else the single form."""
+    if module.params.get(option) is not None:
+        run_many(module, resource_cls, option)
+    else:
+        run_resource(module, resource_cls)

@@ -17,6 +17,7 @@ import json
 import math
 import random
 import re
+import threading
 import time
 import traceback
 from email.utils import parsedate_to_datetime
@@ -231,13 +232,23 @@ class Transport:
         self.sleep = sleep
         self.request_count = 0
         self._session = None
+        # Shared by every worker of a list run (``resource.run_many``): the count, and the time
+        # before which no worker sends (set by a 429 or a Retry-After, so that one throttled
+        # answer slows every worker, not only the one that met it).
+        self._lock = threading.Lock()
+        self._not_before = 0.0
 
     @property
     def session(self):
         if self._session is None:
             import requests
-            self._session = requests.Session()
-            self._session.verify = self.validate_certs
+            session = requests.Session()
+            session.verify = self.validate_certs
+            # Room for every worker of a list run (at most 16) to keep its connection alive.
+            adapter = requests.adapters.HTTPAdapter(pool_connections=2, pool_maxsize=16)
+            session.mount('https://', adapter)
+            session.mount('http://', adapter)
+            self._session = session
         return self._session
 
     def backoff(self, attempt, retry_after=None):
@@ -271,8 +282,10 @@ class Transport:
         attempt = 0
         started = time.monotonic()
         allowed = self.retries if retries is None else retries
+        slept_until = 0.0
         while True:
             attempt += 1
+            self._honour_pause(slept_until)
             try:
                 return self._attempt(method, path, url, payload, body is not None, headers)
             except ApiError as error:
@@ -286,7 +299,25 @@ class Transport:
                         error.message += ' (gave up after %d attempts in %.1f s; the retries, retry_max_delay and ' \
                                          'timeout options set how long to try)' % (attempt, time.monotonic() - started)
                     raise
-                self.sleep(self.backoff(attempt, error.retry_after))
+                delay = self.backoff(attempt, error.retry_after)
+                if error.status == 429 or error.retry_after is not None:
+                    slept_until = max(slept_until, self._pause_all(delay))
+                self.sleep(delay)
+
+    def _pause_all(self, delay):
+        """Hold every worker back for ``delay`` seconds from now; returns the end of the pause."""
+        until = time.monotonic() + delay
+        with self._lock:
+            self._not_before = max(self._not_before, until)
+        return until
+
+    def _honour_pause(self, slept_until):
+        """Wait out a pause another worker set (one this worker slept through already is not waited again)."""
+        not_before = self._not_before
+        if not_before > slept_until:
+            wait = not_before - time.monotonic()
+            if wait > 0:
+                self.sleep(wait)
 
     def _attempt(self, method, path, url, payload, has_body, extra_headers):
         import requests
@@ -301,7 +332,8 @@ class Transport:
         if self.auth is not None:
             self.auth.apply(method, url, headers, payload)
         idempotent = method in IDEMPOTENT_METHODS
-        self.request_count += 1
+        with self._lock:
+            self.request_count += 1
         try:
             response = self.session.request(method, url, data=payload or None, headers=headers,
                                             timeout=self.timeout, allow_redirects=False)

@@ -80,6 +80,55 @@ options:
     type: str
     choices: [present]
     default: present
+  applications:
+    description:
+      - Many applications in one task (the list form); mutually exclusive with the options of a single application
+        (O(service), O(type), O(scope), O(allow_consume_global), O(tags), O(metadata), O(expired_at)).
+      - Each item takes the options of a single application and is judged exactly as a single application would be.
+      - Every item is validated, and every check that needs a read (an unknown service alias, a create-time option
+        that differs from the existing application) is made for every item, before the first write; when any item
+        fails them, the task fails naming each failing item (for example C(applications[3]) and its message) and creates nothing.
+      - Two items for the same service, type and scope are refused naming both.
+      - The account's applications are listed once for all items, and the services' aliases are read from that
+        listing (or from one reading of the service listing).
+      - The items that need a change are then applied O(concurrency) at a time over one session; an item that fails
+        then is reported failed in RV(results) and the others end as asked.
+      - O(reveal_credentials) applies to every item.
+    type: list
+    elements: dict
+    suboptions:
+      service:
+        description: As O(service).
+        type: str
+      type:
+        description: As O(type).
+        type: str
+        choices: [Usage, Period]
+        default: Usage
+      scope:
+        description: As O(scope).
+        type: str
+        choices: [Individual, Global]
+        default: Individual
+      allow_consume_global:
+        description: As O(allow_consume_global).
+        type: bool
+      tags:
+        description: As O(tags).
+        type: list
+        elements: str
+      metadata:
+        description: As O(metadata).
+        type: dict
+      expired_at:
+        description: As O(expired_at).
+        type: str
+  concurrency:
+    description:
+      - With O(applications), how many items are written at once (1 to 16), sharing one session and one token.
+      - An answer HTTP 429 or with C(Retry-After) holds every worker back, not only the one that met it.
+    type: int
+    default: 4
 notes:
   - An unchanged run sends one request with a service UUID and two with an alias, and never a write.
   - A create that fails ambiguously (a timeout or a server error) is followed by a new lookup, never by a blind
@@ -110,14 +159,32 @@ EXAMPLES = r'''
 - name: Ensure the account-wide Global application
   apiops.provisioning.acedata_application:
     scope: Global
+
+- name: Subscribe to several services in one task (one module run)
+  apiops.provisioning.acedata_application:
+    applications:
+      - service: midjourney
+      - service: suno
+        type: Period
+      - scope: Global
+  register: subscriptions
 '''
 
 RETURN = r'''
+results:
+  description:
+    - With O(applications), one entry per item in the order given, shaped like the entries of a registered loop.
+    - Each has C(item) (the item as given), C(changed), C(failed), C(msg) when it failed, C(diff) with C(--diff),
+      and C(application) (as RV(application) of a single application; absent for an item that failed).
+  returned: when O(applications) is given
+  type: list
+  elements: dict
+  sample: [{item: {service: midjourney, type: Usage, scope: Individual}, changed: true, failed: false, application: {}}]
 application:
   description:
     - The application as the platform returns it (as it would be, in check mode).
     - Credential tokens are masked to their last four characters unless O(reveal_credentials=true).
-  returned: always
+  returned: when O(applications) is not given
   type: dict
   contains:
     id:
@@ -175,15 +242,19 @@ application:
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.apiops.provisioning.plugins.module_utils.acedata import (
     APPLICATION_ARGSPEC,
+    APPLICATION_ITEM_ARGSPEC,
     CONNECTION_ARGSPEC,
     Application,
 )
-from ansible_collections.apiops.provisioning.plugins.module_utils.resource import argument_spec, run_resource
+from ansible_collections.apiops.provisioning.plugins.module_utils.resource import argument_spec, list_argspec, run_module
 
 
 def main():
-    module = AnsibleModule(argument_spec=argument_spec(CONNECTION_ARGSPEC, APPLICATION_ARGSPEC), supports_check_mode=True)
-    run_resource(module, Application)
+    module = AnsibleModule(argument_spec=argument_spec(CONNECTION_ARGSPEC, APPLICATION_ARGSPEC,
+                                                       list_argspec('applications', APPLICATION_ITEM_ARGSPEC)),
+                           mutually_exclusive=[('applications', option) for option in APPLICATION_ITEM_ARGSPEC],
+                           supports_check_mode=True)
+    run_module(module, Application, 'applications')
 
 
 if __name__ == '__main__':

@@ -34,8 +34,8 @@ options:
     description:
       - Name of the quota, unique in the gateway.
       - 3 to 255 characters, starting with a letter; letters, digits and underscores.
+      - Required unless O(quotas) is given.
     type: str
-    required: true
   call_limits:
     description:
       - How many calls the bound credentials may make in each period, 1 to 2147483647.
@@ -84,6 +84,62 @@ options:
     type: str
     choices: [present, absent]
     default: present
+  quotas:
+    description:
+      - Many quotas in one task (the list form); mutually exclusive with the options of a single quota
+        (O(name), O(call_limits), O(time_unit), O(time_interval), O(reset_time), O(remark), O(apps),
+        O(purge_apps), O(state)).
+      - Each item takes the options of a single quota and is judged exactly as a single quota would be.
+      - Every item is validated, and every check that needs a read (an unknown app, an app bound to another quota,
+        options missing for a create) is made for every item, before the first write; when any item fails them,
+        the task fails naming each failing item (for example C(quotas[3]) and its message) and writes nothing.
+      - Two items with the same O(quotas[].name), or two items binding the same app, are refused naming both.
+      - The quotas of the gateway are read once for all items (one request per 500 quotas, or one lookup per name
+        when that is fewer); the apps they bind are resolved from one page of apps.
+      - The items that need a change are then applied O(concurrency) at a time over one session; an item that fails
+        then is reported failed in RV(results) and the others end as asked.
+    type: list
+    elements: dict
+    suboptions:
+      name:
+        description: Name of the quota, as O(name).
+        type: str
+        required: true
+      call_limits:
+        description: As O(call_limits).
+        type: int
+      time_unit:
+        description: As O(time_unit).
+        type: str
+        choices: [SECOND, MINUTE, HOUR, DAY]
+      time_interval:
+        description: As O(time_interval).
+        type: int
+      reset_time:
+        description: As O(reset_time).
+        type: str
+      remark:
+        description: As O(remark).
+        type: str
+      apps:
+        description: As O(apps).
+        type: list
+        elements: str
+      purge_apps:
+        description: As O(purge_apps).
+        type: bool
+        default: false
+      state:
+        description: As O(state).
+        type: str
+        choices: [present, absent]
+        default: present
+  concurrency:
+    description:
+      - With O(quotas), how many items are written at once (1 to 16), sharing one session and one signature key.
+      - An answer HTTP 429 or with C(Retry-After) holds every worker back, not only the one that met it.
+    type: int
+    default: 4
 notes:
   - With O(project_id) given, an unchanged run sends one request (the lookup) without O(apps), and one more to read
     the bindings with O(apps). It never sends a write.
@@ -128,13 +184,40 @@ EXAMPLES = r'''
     instance_id: eddc4d25480b4cd6b512f270a1b8b341
     name: images_daily
     state: absent
+
+- name: Many quotas in one task (one module run), four written at a time
+  apiops.provisioning.apig_app_quota:
+    instance_id: eddc4d25480b4cd6b512f270a1b8b341
+    quotas:
+      - name: images_hourly
+        call_limits: 100
+        time_unit: HOUR
+        time_interval: 1
+        apps: [consumer_app_a]
+      - name: music_hourly
+        call_limits: 60
+        time_unit: HOUR
+        time_interval: 1
+        apps: [consumer_app_b]
+      - name: retired_quota
+        state: absent
+  register: quotas
 '''
 
 RETURN = r'''
+results:
+  description:
+    - With O(quotas), one entry per item in the order given, shaped like the entries of a registered loop.
+    - Each has C(item) (the item as given), C(changed), C(failed), C(msg) when it failed, C(diff) with C(--diff),
+      and C(app_quota) (as RV(app_quota) of a single quota; absent for an item that failed).
+  returned: when O(quotas) is given
+  type: list
+  elements: dict
+  sample: [{item: {name: images_daily, call_limits: 1000}, changed: true, failed: false, app_quota: {name: images_daily}}]
 app_quota:
   description:
     - The quota as read back from the API (as it would be, in check mode), or an empty dict after deletion.
-  returned: always
+  returned: when O(quotas) is not given
   type: dict
   contains:
     app_quota_id:
@@ -196,14 +279,18 @@ app_quota:
 '''
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.apiops.provisioning.plugins.module_utils.apig import RESOURCE_ARGSPEC, AppQuota
+from ansible_collections.apiops.provisioning.plugins.module_utils.apig import QUOTA_ITEM_ARGSPEC, RESOURCE_ARGSPEC, AppQuota
 from ansible_collections.apiops.provisioning.plugins.module_utils.huaweicloud import CONNECTION_ARGSPEC
-from ansible_collections.apiops.provisioning.plugins.module_utils.resource import argument_spec, run_resource
+from ansible_collections.apiops.provisioning.plugins.module_utils.resource import argument_spec, list_argspec, run_module
 
 
 def main():
-    module = AnsibleModule(argument_spec=argument_spec(CONNECTION_ARGSPEC, RESOURCE_ARGSPEC), supports_check_mode=True)
-    run_resource(module, AppQuota)
+    module = AnsibleModule(argument_spec=argument_spec(CONNECTION_ARGSPEC, RESOURCE_ARGSPEC,
+                                                       list_argspec('quotas', QUOTA_ITEM_ARGSPEC)),
+                           mutually_exclusive=[('quotas', option) for option in RESOURCE_ARGSPEC],
+                           required_one_of=[('name', 'quotas')],
+                           supports_check_mode=True)
+    run_module(module, AppQuota, 'quotas')
 
 
 if __name__ == '__main__':

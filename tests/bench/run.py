@@ -12,7 +12,9 @@ a fixed latency per API request), prints four tables and writes them to ``docs/p
 3. wall time, CPU time and memory of provisioning N services through the role ``api_access``, next
    to a hand-written playbook of ``ansible.builtin.uri`` tasks doing the same;
 4. the cost of one task: import times of the modules and their module_utils, and the wall time of
-   one module task.
+   one module task;
+5. the list forms: a list of 1,000 quotas (created, unchanged), the effect of ``concurrency`` at two
+   latencies, and a 429 storm.
 
 Figures are printed, never asserted as times; ``tests/functional/test_request_counts.py`` asserts
 the request counts.
@@ -227,9 +229,10 @@ def section_scale(ansible, emulator, count):
                   intro='Each service gets an Ace Data Cloud application (the service is given by alias) and an APIG '
                         'quota with one consumer app bound; %d services are seeded in the Ace Data Cloud emulator and %d '
                         'apps in the APIG emulator. `role` is `tests/bench/role_provision.yml`: the role `api_access`, which '
-                        'reads the account\'s applications and the services\' quotas (with their bindings) in two info '
-                        'tasks, then runs `acedata_application` and `apig_app_quota` only for the services whose '
-                        'application or quota is not as asked (one task run per such service). `uri` is '
+                        'runs `apig_app_quota` and `acedata_application` once each on their list forms, first in check '
+                        'mode over every service (every check made before the first write), then for real when the '
+                        'check found a change (quotas first, applications last): two module runs when nothing '
+                        'changes, four otherwise, whatever the number of services. `uri` is '
                         '`tests/bench/uri_provision.yml`, hand-written `ansible.builtin.uri` tasks: it reads the services '
                         'and the existing applications (every page) and the gateway\'s apps (one page) once, then per '
                         'service creates the application if missing, looks the quota up by name, creates it if missing '
@@ -260,6 +263,109 @@ def section_scale(ansible, emulator, count):
                   '%.2f' % (role.max_rss_mb / uri.max_rss_mb), '%.2f' % (role.peak_tree_mb / uri.peak_tree_mb),
                   '%.2f' % (role.requests / uri.requests), '', '', '')
     return [table]
+
+
+# ---------------------------------------------------------------------------------------------
+# 5. The list forms: many quotas in one task, concurrency, a 429 storm
+# ---------------------------------------------------------------------------------------------
+def list_items(count, with_apps, prefix='bench_lq'):
+    """``count`` quota items; the first ``with_apps`` bind one app each (``bench_lq_app_NNNN``)."""
+    items = []
+    for index in range(count):
+        item = dict(name='%s_%04d' % (prefix, index), **LIMITS)
+        if index < with_apps:
+            item['apps'] = ['%s_app_%04d' % (prefix, index)]
+        items.append(item)
+    apps = [{'name': '%s_app_%04d' % (prefix, index)} for index in range(with_apps)]
+    return items, apps
+
+
+def list_run(ansible, emulator, name, items, concurrency=4):
+    """One task of apig_app_quota's list form; ``(mark, requests, seconds)``."""
+    args = dict(apig_connection(emulator.url), quotas=items, concurrency=concurrency)
+    playbook = ansible.write_playbook(name, [task(name, QUOTA_MODULE, args)])
+    before = emulator.last_seq()
+    run = ansible.run(playbook)
+    mark = run.tasks(name)[0]
+    return mark, emulator.requests(before), mark['end'] - mark['start']
+
+
+def quota_state(emulator, prefix):
+    state = emulator.control('GET', 'state')['apig']
+    quotas = [quota for quota in state['quotas'] if quota['name'].startswith(prefix)]
+    names = [quota['name'] for quota in quotas]
+    ids = set(quota['app_quota_id'] for quota in quotas)
+    bound = sum(1 for binding in state['bindings'] if binding['app_quota_id'] in ids)
+    return len(set(names)), len(names) - len(set(names)), bound
+
+
+def section_lists(ansible, emulator, size, big, latencies, concurrencies, storm_share=0.1, retry_after=1):
+    tables = []
+    # 5a. A list of ``big`` quotas: created, then unchanged.
+    with_apps = big // 10
+    items, apps = list_items(big, with_apps)
+    emulator.reset({'apig': {'apps': apps}})
+    table = Table('A list of %d quotas in one task' % big,
+                  ['run', 'task s', 'requests', 'writes', 'expected at most', 'changed', 'quotas/duplicates/bound'],
+                  intro='`apig_app_quota` with `quotas:` %d items (the first %d bind one app each), concurrency 4, '
+                        'latency %g ms. The unchanged re-run reads the gateway\'s quotas once (ceil(%d / %d) pages) '
+                        'and the bindings of each quota whose `apps` are given; expected at most ceil(N / %d) + the '
+                        'quotas with bindings.' % (big, with_apps, emulator.latency_ms, big, APIG_PAGE, APIG_PAGE))
+    for label in ('first', 'unchanged'):
+        print('  %d quotas, %s...' % (big, label), flush=True)
+        mark, entries, seconds = list_run(ansible, emulator, 'list %d %s' % (big, label), items)
+        expected = '' if label == 'first' else math.ceil(big / APIG_PAGE) + with_apps
+        table.add(label, '%.1f' % seconds, len(entries), sum(1 for entry in entries if is_write(entry)), expected,
+                  mark['changed'], '%d/%d/%d' % quota_state(emulator, 'bench_lq_'))
+    tables.append(table)
+
+    # 5b. Concurrency against latency: a list of ``size`` quotas with one app each, created.
+    items, apps = list_items(size, size)
+    table = Table('Concurrency of a list run (%d quotas created, each binding one app)' % size,
+                  ['latency ms', 'concurrency', 'task s', 'requests', 'writes', 'speed-up', 'quotas/duplicates/bound'],
+                  intro='The same first run of a list of %d new quotas at each `concurrency`, from an empty gateway. The '
+                        'check pass (reads only) and the writes both run `concurrency` items at a time over one '
+                        'session. `speed-up` is against concurrency 1 at the same latency.' % size)
+    latency = emulator.latency_ms
+    for latency_ms in latencies:
+        emulator.latency_ms = latency_ms
+        baseline = None
+        for concurrency in concurrencies:
+            emulator.reset({'apig': {'apps': apps}})
+            print('  %d quotas, latency %g ms, concurrency %d...' % (size, latency_ms, concurrency), flush=True)
+            mark, entries, seconds = list_run(ansible, emulator, 'list c%d l%g' % (concurrency, latency_ms), items,
+                                              concurrency)
+            baseline = baseline or seconds
+            table.add('%g' % latency_ms, concurrency, '%.1f' % seconds, len(entries),
+                      sum(1 for entry in entries if is_write(entry)), '%.1f' % (baseline / seconds),
+                      '%d/%d/%d' % quota_state(emulator, 'bench_lq_'))
+    emulator.latency_ms = latency
+    tables.append(table)
+
+    # 5c. A 429 storm: a share of all requests answers 429 with Retry-After.
+    emulator.reset({'apig': {'apps': apps}})
+    table = Table('A 429 storm (%d %% of requests answer 429, Retry-After %d s)' % (storm_share * 100, retry_after),
+                  ['run', 'task s', 'attempts', 'of them 429', 'writes applied', 'failed items', 'changed',
+                   'quotas/duplicates/bound'],
+                  intro='The list of %d quotas (one app each), concurrency 4, while the emulator answers %d %% of the '
+                        'requests (drawn at random, seeded) with HTTP 429 and `Retry-After: %d`. A 429 pauses every '
+                        'worker; each request is retried at most `retries` (4) times. The storm goes on during the '
+                        're-run. Expected: every item converges, no duplicate, no write in the re-run, and attempts '
+                        'about the requests of a calm run over (1 - share).' % (size, storm_share * 100, retry_after))
+    emulator.control('POST', 'faults', {'api': 'apig', 'action': 'status', 'status': 429, 'retry_after': retry_after,
+                                        'probability': storm_share, 'times': 10 ** 6,
+                                        'body': {'error_code': 'APIG.0308', 'error_msg': 'too many requests'}})
+    for label in ('first', 're-run'):
+        print('  429 storm, %s...' % label, flush=True)
+        mark, entries, seconds = list_run(ansible, emulator, 'storm %s' % label, items)
+        throttled = sum(1 for entry in entries if entry.get('status') == 429)
+        applied = sum(1 for entry in entries if is_write(entry) and entry.get('status', 0) < 300)
+        failed = 0 if mark['status'] == 'ok' else (mark['msg'] or '').count('quotas[')
+        table.add(label, '%.1f' % seconds, len(entries), throttled, applied, failed, mark['changed'],
+                  '%d/%d/%d' % quota_state(emulator, 'bench_lq_'))
+    emulator.control('DELETE', 'faults')
+    tables.append(table)
+    return tables
 
 
 # ---------------------------------------------------------------------------------------------
@@ -369,9 +475,9 @@ def markdown(args, facts, tables, elapsed):
              'machine); request counts do not, and `tests/functional/test_request_counts.py` asserts them.'
              % (' --quick' if args.quick else ''), '',
              'Run it with `make bench`, or `python tests/bench/run.py [--quick] [--latency-ms MS] [--services N] '
-             '[--sizes 10,1000,10000] [--sections 1,2,3,4] [--output FILE]` with the project\'s Python (ansible-core and '
-             'requests installed). Most of a full run goes to section 3, mainly to the first runs, where every service '
-             'costs task runs of 0.5 to 1 s each (some 400 in all): about 10 minutes on 2 cores, depending on the load '
+             '[--sizes 10,1000,10000] [--sections 1,2,3,4,5] [--list-size N] [--big-list N] [--output FILE]` with the project\'s Python (ansible-core and '
+             'requests installed). Most of a full run goes to section 3, mainly to the uri playbook\'s first run, where '
+             'every service costs task runs of 0.5 to 1 s each (some 300 in all): about 10 minutes on 2 cores, depending on the load '
              '(see below). `--quick` (10 services, lookups of up to 1,000 quotas) takes a few minutes.', '',
              '## Machine', '', '| | |', '|---|---|']
     lines += ['| %s | %s |' % fact for fact in facts]
@@ -388,7 +494,9 @@ def parse_args(argv):
     parser.add_argument('--services', type=int, help='services provisioned in section 3 (default 100, quick 10)')
     parser.add_argument('--sizes', help='comma-separated quota counts of section 2 (default 10,1000,10000; quick 10,1000)')
     parser.add_argument('--repeat', type=int, help='repetitions of each timing (default 5, quick 3)')
-    parser.add_argument('--sections', default='1,2,3,4', help='sections to run (default 1,2,3,4)')
+    parser.add_argument('--sections', default='1,2,3,4,5', help='sections to run (default 1,2,3,4,5)')
+    parser.add_argument('--list-size', type=int, help='quotas of the concurrency and 429 runs of section 5 (default 100, quick 20)')
+    parser.add_argument('--big-list', type=int, help='quotas of the long list of section 5 (default 1000, quick 100)')
     parser.add_argument('--output', default=os.path.join(ROOT, 'docs', 'performance.md'),
                         help='Markdown file to write (default docs/performance.md; "-" writes none)')
     parser.add_argument('--keep', action='store_true', help='keep the work folder (playbooks, logs, task marks)')
@@ -396,6 +504,8 @@ def parse_args(argv):
     args.services = args.services or (10 if args.quick else 100)
     args.sizes = [int(size) for size in (args.sizes or ('10,1000' if args.quick else '10,1000,10000')).split(',')]
     args.repeat = args.repeat or (3 if args.quick else 5)
+    args.list_size = args.list_size or (20 if args.quick else 100)
+    args.big_list = args.big_list or (100 if args.quick else 1000)
     args.sections = set(int(section) for section in args.sections.split(','))
     return args
 
@@ -414,7 +524,9 @@ def main(argv=None):
         sections = [(1, 'requests per operation', lambda: section_requests(ansible, emulator)),
                     (2, 'lookup cost', lambda: section_lookup(ansible, emulator, args.sizes)),
                     (3, '%d services, role and uri' % args.services, lambda: section_scale(ansible, emulator, args.services)),
-                    (4, 'cost of one task', lambda: section_task_cost(ansible, emulator, args.repeat))]
+                    (4, 'cost of one task', lambda: section_task_cost(ansible, emulator, args.repeat)),
+                    (5, 'list forms', lambda: section_lists(ansible, emulator, args.list_size, args.big_list,
+                                                            [args.latency_ms, 100.0], [1, 4, 8, 16]))]
         for number, title, body in sections:
             if number not in args.sections:
                 continue

@@ -14,6 +14,7 @@ from __future__ import annotations
 import collections
 import json
 import os
+import random
 import re
 import socket
 import ssl
@@ -182,6 +183,7 @@ class Emulator:
         self.log = []
         self.seq = 0
         self.faults = []
+        self.random = random.Random(13)
         self.config = {'latency_ms': 0}
         self.seed_doc = seed or {}
 
@@ -231,6 +233,10 @@ class Emulator:
                 if fault.get('method') and fault['method'].upper() != request.method:
                     continue
                 if fault.get('path') and not re.search(fault['path'], request.path):
+                    continue
+                # ``probability``: the fault strikes that share of the matching requests (a seeded
+                # draw, so that a run can be repeated), ``remaining`` times at most.
+                if fault.get('probability') is not None and self.random.random() >= float(fault['probability']):
                     continue
                 fault['remaining'] = fault.get('remaining', 1) - 1
                 fault['hits'] = fault.get('hits', 0) + 1

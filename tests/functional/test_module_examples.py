@@ -147,8 +147,13 @@ def recap(output):
 
 def _apig_app_quota(emu, url, tmp_path):
     output = run_examples('apig_app_quota', url, tmp_path)
-    assert recap(output)['changed'] == 4, output  # each example changes something
+    assert recap(output)['changed'] == 5, output  # each example changes something
     writes = [entry for entry in emu.requests('apig') if entry['method'] != 'GET']
+    # The last example, the list form: two quotas created, each binding its app (in either order).
+    listed, writes = writes[5:], writes[:5]
+    assert [w['method'] for w in listed] == ['POST'] * 4, listed
+    assert sorted(w['body'].get('name', '') for w in listed if w['path'] == QUOTAS_PATH) == ['images_hourly',
+                                                                                             'music_hourly']
     # create, bind the two apps, unbind consumer_app_b (purge), raise the limit, delete
     assert [w['method'] for w in writes] == ['POST', 'POST', 'DELETE', 'PUT', 'DELETE'], writes
     assert writes[0]['path'] == QUOTAS_PATH
@@ -165,8 +170,9 @@ def _apig_app_quota(emu, url, tmp_path):
     assert writes[4]['path'] == '%s/%s' % (QUOTAS_PATH, quota_id)
     assert all(w['status'] in (200, 201, 204) for w in writes), writes
     state = emu.state()['apig']
-    assert [q for q in state['quotas'] if q['name'] == 'images_daily'] == []  # deleted by the last example
-    assert state['bindings'] == []  # its bindings went with it
+    assert [q for q in state['quotas'] if q['name'] == 'images_daily'] == []  # deleted by an example
+    assert sorted(q['name'] for q in state['quotas']) == ['images_hourly', 'music_hourly']
+    assert len(state['bindings']) == 2  # those of the list example; the deleted quota's went with it
 
 
 def _apig_app_quota_info(emu, url, tmp_path):
@@ -195,10 +201,11 @@ def _apig_app_quota_info(emu, url, tmp_path):
 
 def _acedata_application(emu, url, tmp_path):
     output = run_examples('acedata_application', url, tmp_path)
-    assert recap(output)['changed'] == 3, output
+    assert recap(output)['changed'] == 4, output
     apps = [app for app in emu.state()['acedata']['applications'] if app['user_id'] == S.ACEDATA_USER_ID]
     by_kind = dict(((app['service_id'], app['type'], app['scope']), app) for app in apps)
-    assert len(apps) == 3, apps
+    assert len(apps) == 4, apps
+    assert by_kind[(SERVICE_ID['suno'], 'Period', 'Individual')]  # the list example's only new one
     usage = by_kind[(SERVICE_ID['midjourney'], 'Usage', 'Individual')]
     period = by_kind[(SERVICE_ID['midjourney'], 'Period', 'Individual')]
     assert by_kind[(None, 'Usage', 'Global')]

@@ -86,8 +86,8 @@ def test_check_mode_writes_nothing(server, tmp_path):
     output, recap = run_playbook(server, tmp_path, '--check')
 
     assert recap['changed'] > 0, output
-    # Every application and every quota is reported as one that would be created.
-    assert output.count('changed: [provisioner] => (item=') == len(SERVICES) + len(QUOTAS), output
+    # One module run per resource kind, each reporting a change (every item would be created).
+    assert output.count('changed: [provisioner]') >= 2, output
     assert writes_since(server, 0) == []
     assert control(server, 'requests')['requests'], 'the check run should have looked things up'
     state = control(server, 'state')

@@ -1,0 +1,196 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, apiops.provisioning contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The list forms (``quotas``, ``applications``) against the emulator: results, state, request counts.
+
+Counts, never times. The modules run in this process against the emulator in a thread, as in
+``test_request_counts.py``; the emulator's request log says what each run sent.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import math
+import uuid
+
+import pytest
+
+from ansible.module_utils.testing import patch_module_args
+from ansible_collections.apiops.provisioning.plugins.modules import acedata_application, apig_app_quota
+from emulator import seed as S
+from test_request_counts import LIMITS, PAGE, Emulator, route, server_fixture, writes  # noqa: F401 pylint: disable=unused-import
+
+APP_IDS = dict((app['name'], app['id']) for app in S.DEFAULT_SEED['apig']['apps'])
+
+
+class ListEmulator(Emulator):
+
+    def run_any(self, module, args, check_mode=False, diff=False):
+        """Run ``module``; returns ``(result, requests sent)`` whether it failed or not."""
+        before = self.last_seq()
+        out = io.StringIO()
+        if check_mode:
+            args = dict(args, _ansible_check_mode=True)
+        if diff:
+            args = dict(args, _ansible_diff=True)
+        with patch_module_args(args), contextlib.redirect_stdout(out), pytest.raises(SystemExit):
+            module.main()
+        return json.loads(out.getvalue()), self.control('GET', 'requests?since=%d' % before)['requests']
+
+    def state(self):
+        return self.control('GET', 'state')
+
+
+@pytest.fixture(name='emulator')
+def emulator_fixture(server):
+    emulator = ListEmulator(server)
+    emulator.control('POST', 'reset')
+    return emulator
+
+
+def quotas_run(emulator, items, check_mode=False, diff=False, **args):
+    return emulator.run_any(apig_app_quota, emulator._apig_args(dict(args, quotas=items)), check_mode, diff)
+
+
+def apps_run(emulator, items, check_mode=False, diff=False, **args):
+    return emulator.run_any(acedata_application, dict(args, applications=items, api_token=S.ACEDATA_TOKEN,
+                                                      api_url=emulator.url), check_mode, diff)
+
+
+def seed_apps(emulator, count):
+    names = ['list_app_%03d' % i for i in range(count)]
+    emulator.control('POST', 'seed', {'apig': {'apps': [{'name': name} for name in names]}})
+    return names
+
+
+def test_list_of_100_quotas_created_then_unchanged(emulator):
+    names = seed_apps(emulator, 100)
+    items = [dict(LIMITS, name='lq_%03d' % i, apps=[names[i]]) for i in range(100)]
+    result, sent = quotas_run(emulator, items)
+    assert not result.get('failed'), result.get('msg')
+    assert result['changed'] is True
+    assert [r['changed'] for r in result['results']] == [True] * 100
+    assert [r['item']['name'] for r in result['results']] == [item['name'] for item in items]
+    assert [[a['name'] for a in r['app_quota']['bound_apps']] for r in result['results']] == [[n] for n in names]
+    assert len([r for r in writes(sent) if route(r) == 'POST /app-quotas']) == 100
+    assert len([r for r in writes(sent) if r['path'].endswith('/binding-apps')]) == 100
+    # One page of apps resolves every reference.
+    assert len([r for r in sent if route(r) == 'GET /apps']) == 1
+
+    result, sent = quotas_run(emulator, items)
+    assert result['changed'] is False and not result.get('failed')
+    assert writes(sent) == []
+    # One page of quotas answers every name; the bindings of each quota that has apps.
+    assert len(sent) == 1 + 100
+    assert [route(r) for r in sent[:1]] == ['GET /app-quotas']
+
+
+def quota_record(name, number):
+    return dict(LIMITS, name=name, app_quota_id='%032x' % number)
+
+
+def test_unchanged_list_of_1000_quotas_is_two_pages_and_the_bound_ones(emulator):
+    quotas = [quota_record('lq_%04d' % i, i + 1) for i in range(1000)]
+    bound = [APP_IDS['consumer_app_a'], APP_IDS['consumer_app_b']]
+    emulator.control('POST', 'seed', {'apig': {'quotas': quotas, 'bindings': [
+        dict(app_id=bound[0], app_quota_id=quotas[10]['app_quota_id']),
+        dict(app_id=bound[1], app_quota_id=quotas[20]['app_quota_id'])]}})
+    items = [dict(LIMITS, name=q['name']) for q in quotas]
+    items[10]['apps'] = ['consumer_app_a']
+    items[20]['apps'] = ['consumer_app_b']
+    result, sent = quotas_run(emulator, items, concurrency=8)
+    assert not result.get('failed'), result.get('msg')
+    assert result['changed'] is False and writes(sent) == []
+    assert len(sent) <= math.ceil(1000 / PAGE) + 2
+    assert len(sent) == 4
+
+
+def test_check_mode_and_diff_per_item(emulator):
+    emulator.apig(name='lq_have', apps=['consumer_app_a'], **LIMITS)
+    items = [dict(LIMITS, name='lq_have', apps=['consumer_app_a']),
+             dict(LIMITS, name='lq_new', apps=['consumer_app_b']),
+             dict(name='lq_have2', state='absent')]
+    result, sent = quotas_run(emulator, items, check_mode=True, diff=True)
+    assert writes(sent) == []
+    assert [r['changed'] for r in result['results']] == [False, True, False]
+    assert 'diff' not in result['results'][0]
+    assert result['results'][1]['diff']['after']['apps'] == ['consumer_app_b']
+    assert result['results'][1]['app_quota']['app_quota_id'] is None
+    assert result['changed'] is True
+
+
+@pytest.mark.parametrize('items, words', [
+    ([dict(LIMITS, name='lq_a'), dict(LIMITS, name='lq_b', call_limits=0)], ['quotas[1]', 'call_limits']),
+    ([dict(LIMITS, name='lq_a'), dict(LIMITS, name='lq-dash')], ['quotas[1]', 'name']),
+    ([dict(LIMITS, name='lq_a'), dict(LIMITS, name='lq_a', call_limits=5)], ['quotas[0]', 'quotas[1]', 'lq_a']),
+    ([dict(LIMITS, name='lq_a', apps=['consumer_app_a']), dict(LIMITS, name='lq_b', apps=['consumer_app_a'])],
+     ['quotas[0]', 'quotas[1]', 'consumer_app_a']),
+], ids=['call-limits-0', 'dash', 'duplicate', 'one-app-two-quotas'])
+def test_bad_items_refused_before_any_request(emulator, items, words):
+    result, sent = quotas_run(emulator, items)
+    assert result['failed'] is True
+    assert [w for w in words if w not in result['msg']] == []
+    assert sent == []
+
+
+def test_read_needing_checks_fail_every_bad_item_and_write_nothing(emulator):
+    emulator.apig(name='lq_taken', apps=['consumer_app_c'], **LIMITS)
+    items = [dict(LIMITS, name='lq_ok', apps=['consumer_app_a']),
+             dict(LIMITS, name='lq_ghost_app', apps=['no_such_app']),
+             dict(name='lq_no_limits'),
+             dict(LIMITS, name='lq_steal', apps=['consumer_app_c'])]
+    before = emulator.state()['apig']
+    result, sent = quotas_run(emulator, items)
+    assert result['failed'] is True
+    assert writes(sent) == []
+    assert emulator.state()['apig'] == before
+    assert [r['failed'] for r in result['results']] == [False, True, True, True]
+    for index, words in ((1, ['no_such_app']), (2, ['call_limits']), (3, ['lq_taken'])):
+        assert 'quotas[%d]' % index in result['msg']
+        assert [w for w in words if w not in result['results'][index]['msg']] == []
+
+
+def test_single_form_unchanged_and_exclusive_with_list(emulator):
+    result, _sent = emulator.run_any(apig_app_quota, emulator._apig_args(dict(name='lq_x', quotas=[dict(name='lq_y')])))
+    assert result['failed'] and 'mutually exclusive' in result['msg']
+    result, _sent = emulator.apig(name='lq_single', **LIMITS)
+    assert result['changed'] and 'results' not in result and result['app_quota']['name'] == 'lq_single'
+
+
+def seed_services(emulator, count):
+    services = [{'id': str(uuid.uuid4()), 'alias': 'list-svc-%03d' % i, 'title': 'S%d' % i} for i in range(count)]
+    emulator.control('POST', 'seed', {'acedata': {'services': services}})
+    return services
+
+
+def test_list_of_100_applications_created_then_unchanged(emulator):
+    services = seed_services(emulator, 100)
+    items = [dict(service=s['alias']) for s in services]
+    result, sent = apps_run(emulator, items, concurrency=8)
+    assert not result.get('failed'), result.get('msg')
+    assert [r['changed'] for r in result['results']] == [True] * 100
+    assert [r['application']['service_id'] for r in result['results']] == [s['id'] for s in services]
+    assert len([r for r in writes(sent) if r['method'] == 'POST']) == 100
+    assert len(emulator.state()['acedata']['applications']) == 100
+
+    result, sent = apps_run(emulator, items)
+    assert result['changed'] is False and writes(sent) == []
+    # The applications listing (100 a page) names every service's alias: one request.
+    assert len(sent) == 1
+
+
+def test_unknown_alias_creates_no_application(emulator):
+    items = [dict(service='midjourney'), dict(service='suno'), dict(service='no-such-service')]
+    result, sent = apps_run(emulator, items)
+    assert result['failed'] is True and 'applications[2]' in result['msg'] and 'no-such-service' in result['msg']
+    assert writes(sent) == []
+    assert emulator.state()['acedata']['applications'] == []
+
+
+def test_alias_and_uuid_of_one_service_are_one_identity(emulator):
+    mid = S.DEFAULT_SEED['acedata']['services'][0]
+    result, sent = apps_run(emulator, [dict(service=mid['alias']), dict(service=mid['id'])])
+    assert result['failed'] is True and 'applications[0] and applications[1]' in result['msg']
+    assert writes(sent) == []
