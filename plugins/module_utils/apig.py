@@ -410,9 +410,6 @@ class AppQuota(Resource):
         plan = self._plan_bindings(current['app_quota_id'], current['bound_apps'], desired['apps']) \
             if 'apps' in changes else None
         if any(key != 'apps' for key in changes):
-            if 'remark' not in current and 'remark' not in desired:
-                # The remark is re-sent with the PUT: know it (a listing may omit it).
-                current = quota = dict(current, **self.api.show(current['app_quota_id']))
             path = self.api.quota_path(current['app_quota_id'])
             body = self._body(current, desired)
             answer = self.cloud.request('PUT', path, body=body).data

@@ -29,7 +29,7 @@ from ansible_collections.apiops.provisioning.plugins.modules import (
     apig_app_quota_info,
 )
 from emulator import seed as S
-from emulator.core import BackgroundServer
+from emulator.core import READINGS, BackgroundServer
 
 LIMITS = dict(call_limits=100, time_unit='DAY', time_interval=1)
 MIDJOURNEY = S.DEFAULT_SEED['acedata']['services'][0]
@@ -337,3 +337,56 @@ def test_info_empty_names_sends_no_request(emulator, auth):
     assert result['app_quotas'] == [] and result['changed'] is False
     assert sent == []
     assert emulator.connections == 0
+
+
+# -- the counts each reading of the open behaviours implies (docs/fidelity.md) --------------------
+
+# The write paths of both modules, and what each sends on the default reading: (requests, writes).
+# A reading that costs more says how much in READING_EXTRA, with the reason.
+READING_STEPS = (
+    ('quota: create, apps [a, b]', 'apig', dict(name='rc_readings', apps=APPS, **LIMITS), (8, 2)),
+    ('quota: unchanged', 'apig', dict(name='rc_readings', apps=APPS, **LIMITS), (2, 0)),
+    ('quota: update call_limits', 'apig', dict(name='rc_readings', apps=APPS, **dict(LIMITS, call_limits=200)), (3, 1)),
+    ('quota: delete', 'apig', dict(name='rc_readings', state='absent'), (2, 1)),
+    ('application: create', 'acedata', dict(service=MIDJOURNEY['id']), (2, 1)),
+    ('application: unchanged', 'acedata', dict(service=MIDJOURNEY['id']), (1, 0)),
+    ('application: update', 'acedata', dict(service=MIDJOURNEY['id'], allow_consume_global=False), (2, 1)),
+)
+READING_EXTRA = {
+    # A create answered without the object: the lookup that finds it (a listed application carries
+    # its key, so no read-back); an update answered without it: the read-back.
+    'no_body': {'quota: create, apps [a, b]': 1, 'application: create': 1, 'application: update': 1},
+    'partial_update': {'application: update': 1},
+    # The list item lacks the credentials: the detail is read (then the update works from it).
+    'list_thin': {'application: unchanged': 1, 'application: update': 1},
+    'create_without_key': {'application: create': 1},
+}
+
+
+@pytest.mark.parametrize('reading', sorted(set(READINGS) - {'binding_delay'}))
+def test_request_counts_under_each_reading(emulator, reading):
+    """Every write path twice over (create, unchanged, update, delete) under one reading: what it
+    sends is the default's count plus what the reading implies, and the writes never change."""
+    emulator.control('POST', 'readings', {'readings': [reading]})
+    for label, api, args, (count, write_count) in READING_STEPS:
+        result, sent = getattr(emulator, api)(**args)
+        extra = READING_EXTRA.get(reading, {}).get(label, 0)
+        assert (len(sent), len(writes(sent))) == (count + extra, write_count), (label, [route_of(r) for r in sent])
+        assert result['changed'] is (write_count > 0), label
+
+
+def test_request_counts_when_bindings_lag(emulator):
+    """binding_delay: after the bind, bound-apps is read until it shows the apps (0.25 s, then 0.5 s
+    more...), so the extra reads depend on the delay: 400 ms costs two or three, never more."""
+    emulator.control('POST', 'readings', {'readings': ['binding_delay']})
+    emulator.control('POST', 'config', {'binding_delay_ms': 400})
+    result, sent = emulator.apig(name='rc_lag', apps=APPS, **LIMITS)
+    bound_reads = [r for r in sent if r['method'] == 'GET' and r['path'].endswith('/bound-apps')]
+    assert result['changed'] is True and len(writes(sent)) == 2
+    assert 3 <= len(bound_reads) <= 4 and len(sent) == 7 + len(bound_reads)
+    again, sent = emulator.apig(name='rc_lag', apps=APPS, **LIMITS)
+    assert again['changed'] is False and len(sent) == 2  # the re-run sees the bindings at once
+
+
+def route_of(entry):
+    return '%s %s' % (entry['method'], entry['path'])
