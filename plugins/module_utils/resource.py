@@ -518,15 +518,9 @@ def run_many(module, resource_cls, option):
     seen = {}
     for index, params in enumerate(params_list):
         key = resource_cls.item_key(params) if index not in problems else None
-        if key is None:
-            continue
-        if key in seen:
-            text = '%s and %s name the same %s (%s); give each once' % (
-                where[seen[key]], where[index], resource_cls.kind, _key_text(key))
-            refuse(seen[key], text)
-            refuse(index, text)
-        else:
-            seen[key] = index
+        if key is not None:
+            _refuse_both(seen, key, index, refuse, lambda first, key=key: _same_text(
+                where, first, index, resource_cls.kind, key))
     for indexes, text in resource_cls.item_conflicts(params_list):
         for index in indexes:
             refuse(index, text)
@@ -601,21 +595,26 @@ def _check_pass(module, resource_cls, shared, params_list, where, concurrency, r
             continue
         identity, claims = entry[2], entry[3]
         if identity is not None:
-            if identity in identities:
-                text = '%s and %s name the same %s (%s); give each once' % (
-                    where[identities[identity]], where[index], resource_cls.kind, _key_text(identity))
-                refuse(identities[identity], text)
-                refuse(index, text)
-            else:
-                identities[identity] = index
+            _refuse_both(identities, identity, index, refuse, lambda first, key=identity: _same_text(
+                where, first, index, resource_cls.kind, key))
         for token, what in claims.items():
-            if token in claimed and claimed[token] != index:
-                text = '%s and %s both ask for %s' % (where[claimed[token]], where[index], what)
-                refuse(claimed[token], text)
-                refuse(index, text)
-            else:
-                claimed[token] = index
+            _refuse_both(claimed, token, index, refuse,
+                         lambda first, what=what: '%s and %s both ask for %s' % (where[first], where[index], what))
     return [(entry[0], entry[1]) if entry else (dict(changed=False), None) for entry in checked]
+
+
+def _refuse_both(seen, key, index, refuse, text):
+    """Claim ``key`` for item ``index``; when another item claimed it first, refuse both with
+    ``text(first)``."""
+    first = seen.setdefault(key, index)
+    if first != index:
+        message = text(first)
+        refuse(first, message)
+        refuse(index, message)
+
+
+def _same_text(where, first, index, kind, key):
+    return '%s and %s name the same %s (%s); give each once' % (where[first], where[index], kind, _key_text(key))
 
 
 def _apply_pass(module, resource_cls, shared, params_list, where, concurrency, planned, results):

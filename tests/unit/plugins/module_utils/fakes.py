@@ -97,3 +97,29 @@ class FakeModule:
     def warn(self, msg):
         """Collect a warning."""
         self.warnings.append(msg)
+
+
+class Failed(Exception):
+    """``fail_json`` of ``RaisingModule``: the keyword arguments it was given."""
+
+    def __init__(self, kwargs):
+        super(Failed, self).__init__(kwargs.get('msg'))
+        self.kwargs = kwargs
+
+
+class Exited(Exception):
+    """``exit_json`` of ``RaisingModule``: the keyword arguments it was given."""
+
+    def __init__(self, kwargs):
+        super(Exited, self).__init__('exit')
+        self.kwargs = kwargs
+
+
+class RaisingModule(FakeModule):
+    """A FakeModule whose ``fail_json`` and ``exit_json`` raise ``Failed`` and ``Exited``."""
+
+    def fail_json(self, **kwargs):
+        raise Failed(kwargs)
+
+    def exit_json(self, **kwargs):
+        raise Exited(kwargs)

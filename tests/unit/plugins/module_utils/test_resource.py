@@ -25,25 +25,15 @@ from ansible_collections.apiops.provisioning.plugins.module_utils.resource impor
 )
 from ansible_collections.apiops.provisioning.plugins.module_utils.transport import ApiError, ConfigError
 from ansible_collections.apiops.provisioning.tests.unit.plugins.module_utils.fakes import (
-    FakeModule as BaseFakeModule,
+    Exited,
+    Failed,
+    RaisingModule,
 )
 
 
 # ---------------------------------------------------------------------------------------------
 # Fakes
 # ---------------------------------------------------------------------------------------------
-class Failed(Exception):
-    def __init__(self, kwargs):
-        super(Failed, self).__init__(kwargs.get('msg'))
-        self.kwargs = kwargs
-
-
-class Exited(Exception):
-    def __init__(self, kwargs):
-        super(Exited, self).__init__('exit')
-        self.kwargs = kwargs
-
-
 class Store:
     """The remote side: objects by name, every write recorded, failures scripted."""
 
@@ -58,18 +48,12 @@ class Store:
         self.closed = 0
 
 
-class FakeModule(BaseFakeModule):
+class FakeModule(RaisingModule):
     """The shared fake module, with a store and fail_json/exit_json that raise; diff mode off by default."""
 
     def __init__(self, params, store, check_mode=False, diff=False):
         super(FakeModule, self).__init__(params, check_mode=check_mode, diff=diff)
         self.store = store
-
-    def fail_json(self, **kwargs):
-        raise Failed(kwargs)
-
-    def exit_json(self, **kwargs):
-        raise Exited(kwargs)
 
 
 class Widget(Resource):

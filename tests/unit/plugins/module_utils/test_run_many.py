@@ -23,30 +23,12 @@ from ansible_collections.apiops.provisioning.plugins.module_utils.resource impor
 )
 from ansible_collections.apiops.provisioning.plugins.module_utils.transport import ApiError, Transport
 from ansible_collections.apiops.provisioning.tests.unit.plugins.module_utils.fakes import (
-    FakeModule as BaseFakeModule,
+    Exited,
+    Failed,
     FakeResponse,
     FakeSession,
 )
-
-
-class Failed(Exception):
-    def __init__(self, kwargs):
-        super(Failed, self).__init__(kwargs.get('msg'))
-        self.kwargs = kwargs
-
-
-class Exited(Exception):
-    def __init__(self, kwargs):
-        super(Exited, self).__init__('exit')
-        self.kwargs = kwargs
-
-
-class FakeModule(BaseFakeModule):
-    def fail_json(self, **kwargs):
-        raise Failed(kwargs)
-
-    def exit_json(self, **kwargs):
-        raise Exited(kwargs)
+from ansible_collections.apiops.provisioning.tests.unit.plugins.module_utils.fakes import RaisingModule as FakeModule
 
 
 class Store:
