@@ -33,6 +33,7 @@ from reliability_support import (
     SERVICE_IDS,
     acedata_connection,
     apig_connection,
+    duplicate_count,
     known_bug,
     run_module,
 )
@@ -365,6 +366,28 @@ def open_bug_behind(option, value, kind, result, crash):
     return next((bug for bug, applies in candidates.items() if applies and bug in OPEN_BUGS), None)
 
 
+def timed_out(option, result):
+    """True when a transport setting failed the run by a read timeout the message reports."""
+    message = (result or {}).get('msg') or ''
+    return option.judged_by == 'transport' and option.name == 'timeout' and 'Read timed out' in message
+
+
+def converges_after(emu, main, args, option, unchanged=False):
+    """Run again without ``option`` (its default): None when that run ends as asked, leaves no
+    duplicate and, with ``unchanged``, writes nothing; else the problem."""
+    sane = dict((key, value) for key, value in args.items() if key != option.name)
+    seq = emu.server.emulator.seq
+    result, crash = run_module(main, sane)
+    writes = [entry for entry in sent_since(emu, seq) if is_write(entry)]
+    if crash or result.get('failed'):
+        return 'after a timeout, a run with the default timeout fails: %r %s' % (crash, result.get('msg'))
+    if duplicate_count(emu.state()):
+        return 'after a timeout, a run with the default timeout leaves duplicates'
+    if unchanged and (result.get('changed') or writes):
+        return 'after a timed-out no-op run, a run with the default timeout writes: %s' % writes
+    return None
+
+
 def exercise(emu, option, value):
     """Run the module with ``option`` set to ``value`` on a fresh emulator; returns the problem, or
     None when the value was handled as promised. A second run checks that an accepted value is stable."""
@@ -384,6 +407,10 @@ def exercise(emu, option, value):
     sent = sent_since(emu, seq)
     kind = outcome(option.name, result, crash, sent)
     problem = None
+    if timed_out(option, result):
+        # Too tight a timeout may cut off any request, a write's or the read after it: a clean
+        # failure that says so, and a run with the default timeout after it converges.
+        return converges_after(emu, main, args, option), None
     if kind not in ALLOWED[option.judged_by]:
         problem = '%s: %s' % (kind, repr(crash) if crash else result.get('msg'))
     elif kind == 'refused-by-api' and not ('HTTP %s' % result.get('status') in result['msg'] and result['request_id'] in result['msg']):
@@ -401,7 +428,9 @@ def exercise(emu, option, value):
             seq = emu.server.emulator.seq
             again, crash = run_module(main, args)
             writes = [entry for entry in sent_since(emu, seq) if is_write(entry)]
-            if crash or again.get('failed') or again.get('changed') or writes:
+            if timed_out(option, again) and not writes:
+                problem = converges_after(emu, main, args, option, unchanged=True)
+            elif crash or again.get('failed') or again.get('changed') or writes:
                 problem = 'a second run is not a no-op: %r %s %s' % (crash, again.get('msg'), writes)
     if problem:
         return problem, open_bug_behind(option, value, kind, result, crash)
