@@ -14,6 +14,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import difflib
 import re
 from collections.abc import Mapping
 
@@ -23,6 +24,11 @@ from ansible.module_utils.common.text.converters import to_text
 # The quota options the role passes to apig_app_quota's ``quotas`` items.
 QUOTA_OPTIONS = ('name', 'call_limits', 'time_unit', 'time_interval', 'reset_time', 'remark', 'apps', 'purge_apps')
 APPLICATION_OPTIONS = ('service', 'type')
+# The keys of a service entry. Its values are the modules' to judge; the role's argument spec only
+# says that each entry is a dict, so that a bad entry is named here, by its index, and not in a dump
+# of the whole argument spec.
+ENTRY_KEYS = ('service', 'type', 'state', 'quota')
+STATES = ('present', 'absent')
 ITEM_REFERENCE = re.compile(r'\b(quotas|applications)\[(\d+)\]')
 
 
@@ -46,21 +52,67 @@ def _add(items, owners, item, index):
     return len(items) - 1
 
 
+def _unknown(keys, known, what):
+    """``unsupported key 'x' (did you mean 'y'?); <what> takes a, b and c``, or None."""
+    unknown = sorted(to_text(key) for key in keys if key not in known)
+    if not unknown:
+        return None
+    hints = []
+    for key in unknown:
+        close = difflib.get_close_matches(key, known, n=1)
+        hints.append("'%s'%s" % (key, " (did you mean '%s'?)" % close[0] if close else ''))
+    plural = 's' if len(unknown) > 1 else ''
+    return 'unsupported key%s %s; %s takes %s and %s' % (plural, ', '.join(hints), what, ', '.join(known[:-1]), known[-1])
+
+
+def _entry_problems(index, entry):
+    """What makes ``entry`` no service entry at all, each message naming it by its index."""
+    if not isinstance(entry, Mapping):
+        return ['api_access_services[%d]: an entry must be a dict (service, type, state, quota), not %s'
+                % (index, type(entry).__name__)]
+    service = entry.get('service')
+    named = isinstance(service, str) and service.strip()
+    label = _label_of(index, service) if named else 'api_access_services[%d]' % index
+    problems = []
+    if not named:
+        problems.append('%s: service is required, an Ace Data Cloud service alias or UUID (got %r)' % (label, service))
+    unknown = _unknown(entry, ENTRY_KEYS, 'an entry')
+    if unknown:
+        problems.append('%s: %s' % (label, unknown))
+    if entry.get('state') is not None and entry.get('state') not in STATES:
+        problems.append('%s: state must be one of present, absent (got %r)' % (label, entry.get('state')))
+    quota = entry.get('quota')
+    if quota is not None and not isinstance(quota, Mapping):
+        problems.append('%s: quota must be a dict of apig_app_quota options (got %s)' % (label, type(quota).__name__))
+    elif quota is not None:
+        unknown = _unknown(quota, QUOTA_OPTIONS, 'a quota')
+        if unknown:
+            problems.append('%s: quota: %s' % (label, unknown))
+    return problems
+
+
 def api_access_lists(services):
     """The modules' lists for the role's services, and which item each service maps to.
 
-    Returns ``{applications, quotas, application_of, quota_of, application_owners, quota_owners}``:
-    one ``applications`` item per present service, one ``quotas`` item per service with a quota
-    (with ``state``). Services that ask exactly the same share one item; two services that ask
-    different things of one quota stay two items, which the module refuses as one identity named
-    twice.
+    Returns ``{applications, quotas, application_of, quota_of, application_owners, quota_owners,
+    problems}``: one ``applications`` item per present service, one ``quotas`` item per service
+    with a quota (with ``state``). Services that ask exactly the same share one item; two services
+    that ask different things of one quota stay two items, which the module refuses as one identity
+    named twice. An entry that is no service entry at all (not a dict, no service, a key the role
+    does not know, a state that is no choice) gets no item and a line in ``problems``; the others
+    are still shaped, so that the modules' check names every bad entry in one run.
     """
     if not isinstance(services, list):
         raise AnsibleFilterError('api_access_lists: the services must be a list, not %s' % type(services).__name__)
-    lists = dict(applications=[], quotas=[], application_of=[], quota_of=[], application_owners=[], quota_owners=[])
+    lists = dict(applications=[], quotas=[], application_of=[], quota_of=[], application_owners=[], quota_owners=[],
+                 problems=[])
     for index, entry in enumerate(services):
-        if not isinstance(entry, Mapping) or not isinstance(entry.get('service'), str):
-            raise AnsibleFilterError('api_access_lists: api_access_services[%d] must be a dict with a service' % index)
+        problems = _entry_problems(index, entry)
+        if problems:
+            lists['problems'].extend(problems)
+            lists['application_of'].append(None)
+            lists['quota_of'].append(None)
+            continue
         entry = _plain(entry)
         state = entry.get('state') or 'present'
         application = None
@@ -78,8 +130,12 @@ def api_access_lists(services):
     return lists
 
 
+def _label_of(index, service):
+    return 'api_access_services[%d] (%s)' % (index, to_text(service))
+
+
 def _label(services, index):
-    return 'api_access_services[%d] (%s)' % (index, to_text(services[index].get('service')))
+    return _label_of(index, services[index].get('service'))
 
 
 def _entry_message(kind, text):
@@ -131,6 +187,7 @@ def api_access_result(services, lists, application_results, quota_results):
     quotas = list(quota_results or [])
     out = []
     for index, entry in enumerate(services):
+        entry = entry if isinstance(entry, Mapping) else {}
         row = dict(service=to_text(entry.get('service')), application_id=None, app_quota_id=None, bound_apps=[])
         position = lists['application_of'][index]
         if position is not None and position < len(applications):

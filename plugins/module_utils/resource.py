@@ -431,6 +431,36 @@ def list_argspec(option, item_spec):
             'concurrency': dict(type='int', default=4)}
 
 
+def list_module(option, item_spec, **module_kwargs):
+    """The ``AnsibleModule`` of a resource module with the list form ``option``.
+
+    Ansible's argument validation names a bad value inside a list without its index ("argument
+    'call_limits' is of type str found in 'quotas'"), so the items are validated one by one
+    first, against ``item_spec``: a bad one fails the task naming ``quotas[3]``, with a result per
+    item, before any request. The module's docs and argument spec keep the items' options.
+    """
+    from ansible.module_utils.basic import AnsibleModule, _load_params
+    from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+
+    items = (_load_params() or {}).get(option)  # None under ansible-test's argument spec probe
+    texts = []
+    if isinstance(items, list):
+        validator = ArgumentSpecValidator(item_spec)
+        for item in items:
+            texts.append(validator.validate(copy.deepcopy(item)).error_messages if isinstance(item, dict) else [])
+    if not any(texts):
+        return AnsibleModule(**module_kwargs)
+    # The same module without the items' options (so that Ansible does not judge them again), to fail with.
+    spec = dict(module_kwargs['argument_spec'])
+    spec[option] = dict(type='list', elements='dict')
+    module = AnsibleModule(**dict(module_kwargs, argument_spec=spec))
+    results = [dict(item=item, changed=False, failed=bool(text), **({'msg': '; '.join(text)} if text else {}))
+               for item, text in zip(items, texts)]
+    named = ['%s[%d]: %s' % (option, index, '; '.join(text)) for index, text in enumerate(texts) if text]
+    module.fail_json(msg='%d of %d %s refused before any request: %s' % (len(named), len(items), option, ' | '.join(named)),
+                     changed=False, results=results)
+
+
 class ItemModule:
     """What a ``Resource`` sees of the module in a list run: the item's parameters, its own check
     mode (the check pass runs every item in check mode), the module's diff mode, and warnings

@@ -239,21 +239,21 @@ application:
       sample: '2026-11-23T10:00:00.000000Z'
 '''
 
-from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.apiops.provisioning.plugins.module_utils.acedata import (
     APPLICATION_ARGSPEC,
     APPLICATION_ITEM_ARGSPEC,
     CONNECTION_ARGSPEC,
     Application,
 )
-from ansible_collections.apiops.provisioning.plugins.module_utils.resource import argument_spec, list_argspec, run_module
+from ansible_collections.apiops.provisioning.plugins.module_utils.resource import argument_spec, list_argspec, list_module, run_module
 
 
 def main():
-    module = AnsibleModule(argument_spec=argument_spec(CONNECTION_ARGSPEC, APPLICATION_ARGSPEC,
-                                                       list_argspec('applications', APPLICATION_ITEM_ARGSPEC)),
-                           mutually_exclusive=[('applications', option) for option in APPLICATION_ITEM_ARGSPEC],
-                           supports_check_mode=True)
+    module = list_module('applications', APPLICATION_ITEM_ARGSPEC,
+                         argument_spec=argument_spec(CONNECTION_ARGSPEC, APPLICATION_ARGSPEC,
+                                                     list_argspec('applications', APPLICATION_ITEM_ARGSPEC)),
+                         mutually_exclusive=[('applications', option) for option in APPLICATION_ITEM_ARGSPEC],
+                         supports_check_mode=True)
     run_module(module, Application, 'applications')
 
 

@@ -278,18 +278,17 @@ app_quota:
           sample: consumer_app_a
 '''
 
-from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.apiops.provisioning.plugins.module_utils.apig import QUOTA_ITEM_ARGSPEC, RESOURCE_ARGSPEC, AppQuota
 from ansible_collections.apiops.provisioning.plugins.module_utils.huaweicloud import CONNECTION_ARGSPEC
-from ansible_collections.apiops.provisioning.plugins.module_utils.resource import argument_spec, list_argspec, run_module
+from ansible_collections.apiops.provisioning.plugins.module_utils.resource import argument_spec, list_argspec, list_module, run_module
 
 
 def main():
-    module = AnsibleModule(argument_spec=argument_spec(CONNECTION_ARGSPEC, RESOURCE_ARGSPEC,
-                                                       list_argspec('quotas', QUOTA_ITEM_ARGSPEC)),
-                           mutually_exclusive=[('quotas', option) for option in RESOURCE_ARGSPEC],
-                           required_one_of=[('name', 'quotas')],
-                           supports_check_mode=True)
+    module = list_module('quotas', QUOTA_ITEM_ARGSPEC,
+                         argument_spec=argument_spec(CONNECTION_ARGSPEC, RESOURCE_ARGSPEC, list_argspec('quotas', QUOTA_ITEM_ARGSPEC)),
+                         mutually_exclusive=[('quotas', option) for option in RESOURCE_ARGSPEC],
+                         required_one_of=[('name', 'quotas')],
+                         supports_check_mode=True)
     run_module(module, AppQuota, 'quotas')
 
 

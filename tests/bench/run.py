@@ -262,7 +262,41 @@ def section_scale(ansible, emulator, count):
         table.add('role/uri', label, '%.2f' % (role.wall / uri.wall), '%.2f' % (role.cpu / uri.cpu),
                   '%.2f' % (role.max_rss_mb / uri.max_rss_mb), '%.2f' % (role.peak_tree_mb / uri.peak_tree_mb),
                   '%.2f' % (role.requests / uri.requests), '', '', '')
-    return [table]
+    return [table, bad_entry_table(ansible, emulator)]
+
+
+# One bad entry among 20: the value the modules refuse, and an entry the role cannot read.
+BAD_ENTRIES = (('quota.call_limits 0 (the module refuses it)', lambda entry: entry['quota'].update(call_limits=0),
+                'quota.call_limits'),
+               ("a typo, 'qouta' for 'quota' (the role refuses it)", lambda entry: entry.update(qouta=entry.pop('quota')),
+                "unsupported key 'qouta'"))
+
+
+def bad_entry_table(ansible, emulator, count=20, index=12):
+    """The role with one bad service entry among ``count``: nothing is written, the entry is named."""
+    table = Table('One bad service entry among %d' % count,
+                  ['bad entry', 'wall s', 'requests', 'writes', 'failed task', 'names the entry and the option', 'apps/quotas/bound'],
+                  intro='The role of the previous section on %d new services, the one at index %d bad. Expected: the run '
+                        'fails at the task that stops before any write, naming `api_access_services[%d]` and the option, '
+                        'with reads only (the check of every other entry) and nothing written to either cloud.'
+                        % (count, index, index))
+    playbook = os.path.join(ROOT, 'tests', 'bench', 'role_provision.yml')
+    for label, spoil, option in BAD_ENTRIES:
+        seed, extra_vars = scale_vars(emulator.url, count)
+        spoil(extra_vars['bench_services'][index])
+        emulator.reset(seed)
+        print('  role with %s...' % label, flush=True)
+        before = emulator.last_seq()
+        run = ansible.run(playbook, extra_vars, check=False)
+        entries = emulator.requests(before)
+        failed = [mark for mark in run.marks if mark['status'] == 'failed']
+        message = (failed[0]['msg'] or '') if failed else ''
+        named = 'api_access_services[%d] (%s)' % (index, extra_vars['bench_services'][index]['service'])
+        table.add(label, '%.1f' % run.wall, len(entries), sum(1 for entry in entries if is_write(entry)),
+                  failed[0]['name'].split(' : ')[-1] if failed else 'none (the run passed)',
+                  'yes' if named in message and option in message else 'no: %s' % message[:200],
+                  provisioned(emulator, count))
+    return table
 
 
 # ---------------------------------------------------------------------------------------------

@@ -135,6 +135,26 @@ def test_bad_items_refused_before_any_request(emulator, items, words):
     assert sent == []
 
 
+def test_values_ansible_would_refuse_are_named_by_their_item(emulator):
+    """A value of the wrong type or no choice fails the task naming its item's index, with a result
+    per item, and nothing is sent."""
+    items = [dict(LIMITS, name='lq_a'), dict(LIMITS, name='lq_b', call_limits='many'),
+             dict(LIMITS, name='lq_c', time_unit='WEEK'), dict(LIMITS, name='lq_d', colour='red')]
+    result, sent = quotas_run(emulator, items)
+    assert sent == []
+    assert result['failed'] is True and result['msg'].startswith('3 of 4 quotas refused before any request: quotas[1]: ')
+    assert [r['failed'] for r in result['results']] == [False, True, True, True]
+    assert "argument 'call_limits' is of type str" in result['results'][1]['msg']
+    assert 'value of time_unit must be one of' in result['results'][2]['msg'] and 'WEEK' in result['results'][2]['msg']
+    assert 'colour' in result['results'][3]['msg']
+    assert [r['item'] for r in result['results']] == items
+
+    result, sent = apps_run(emulator, [{'service': 'midjourney'}, {'service': 'suno', 'type': 'Weekly'}])
+    assert sent == []
+    assert result['msg'].startswith('1 of 2 applications refused before any request: applications[1]: value of type')
+    assert [r['failed'] for r in result['results']] == [False, True]
+
+
 def test_read_needing_checks_fail_every_bad_item_and_write_nothing(emulator):
     emulator.apig(name='lq_taken', apps=['consumer_app_c'], **LIMITS)
     items = [dict(LIMITS, name='lq_ok', apps=['consumer_app_a']),

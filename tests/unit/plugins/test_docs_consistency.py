@@ -65,7 +65,11 @@ def module_argument_spec(name, monkeypatch):
             captured['spec'] = argument_spec
             captured['kwargs'] = kwargs
             raise _Captured()
-    monkeypatch.setattr(module, 'AnsibleModule', Capture)
+    # As ansible-test's probe does: AnsibleModule where main() finds it, no parameters to read.
+    from ansible.module_utils import basic
+    monkeypatch.setattr(module, 'AnsibleModule', Capture, raising=False)
+    monkeypatch.setattr(basic, 'AnsibleModule', Capture)
+    monkeypatch.setattr(basic, '_load_params', lambda: None)
     with pytest.raises(_Captured):
         module.main()
     return captured['spec'], captured['kwargs']

@@ -50,10 +50,45 @@ def test_lists_share_an_item_between_services_that_ask_the_same():
     assert lists['quota_owners'] == [[0, 1], [2]]
 
 
-@pytest.mark.parametrize('bad', ['midjourney', [{'service': 1}], None])
+@pytest.mark.parametrize('bad', ['midjourney', None, {'service': 'midjourney'}])
 def test_lists_refuse_what_is_not_a_list_of_services(bad):
-    with pytest.raises(AnsibleFilterError):
-        api_access_lists(bad if not isinstance(bad, list) else bad)
+    with pytest.raises(AnsibleFilterError, match='must be a list'):
+        api_access_lists(bad)
+
+
+def test_lists_name_each_entry_that_is_no_service_entry_and_shape_the_others():
+    entries = [dict(service='midjourney', quotaa=dict(name='q_typo')),
+               dict(service='suno', quota=dict(QUOTA, limit=3, aps=['x'])),
+               dict(quota=dict(name='q_orphan')),
+               dict(service=1),
+               dict(service='  '),
+               dict(service='openai', state='gone'),
+               dict(service='kling', quota='kling_daily'),
+               'just a string',
+               dict(service='luma', quota=dict(QUOTA, name='q_luma'))]
+    lists = api_access_lists(entries)
+    assert lists['problems'] == [
+        "api_access_services[0] (midjourney): unsupported key 'quotaa' (did you mean 'quota'?); an entry takes "
+        "service, type, state and quota",
+        "api_access_services[1] (suno): quota: unsupported keys 'aps' (did you mean 'apps'?), 'limit' (did you mean "
+        "'call_limits'?); a quota takes "
+        "name, call_limits, time_unit, time_interval, reset_time, remark, apps and purge_apps",
+        "api_access_services[2]: service is required, an Ace Data Cloud service alias or UUID (got None)",
+        "api_access_services[3]: service is required, an Ace Data Cloud service alias or UUID (got 1)",
+        "api_access_services[4]: service is required, an Ace Data Cloud service alias or UUID (got '  ')",
+        "api_access_services[5] (openai): state must be one of present, absent (got 'gone')",
+        "api_access_services[6] (kling): quota must be a dict of apig_app_quota options (got str)",
+        "api_access_services[7]: an entry must be a dict (service, type, state, quota), not str",
+    ]
+    # The other entries are still shaped, so that the modules' check can name theirs in the same run.
+    assert lists['applications'] == [{'service': 'luma'}]
+    assert lists['quotas'] == [dict(QUOTA, name='q_luma', state='present')]
+    assert lists['application_of'] == [None] * 8 + [0]
+    assert lists['quota_of'] == [None] * 8 + [0]
+
+
+def test_lists_of_good_entries_have_no_problems():
+    assert api_access_lists(services())['problems'] == []
 
 
 def test_errors_name_the_entry_and_the_option():
