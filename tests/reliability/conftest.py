@@ -51,6 +51,7 @@ SECTIONS = {
     5: 'Secrets',
     6: 'TLS',
     7: 'Expired tokens',
+    8: 'List forms',
 }
 
 
@@ -114,7 +115,8 @@ class Ledger:
             'the whole folder (`python -m pytest tests/reliability`; `RELIABILITY_REPORT` names another file to',
             'write); do not edit it by hand. Each row is a fault or hostile case the suite inflicted on the',
             'modules, through real `ansible-playbook` runs against the emulator (hostile input runs the modules',
-            'in-process, with `hypothesis`, drawing the same values on every run). *Tried* counts module runs (or',
+            'in-process, with `hypothesis`, drawing the same values on every run; the list forms run the module',
+            'in processes of its own, two at once where they race). *Tried* counts module runs (or',
             'generated values); *survived* counts those that ended as the collection promises: the run succeeded',
             'with the right final state, or failed cleanly with the HTTP status, the API\'s code and message and',
             'the request id, or refused the input before any request, naming the option. *Duplicates* counts',

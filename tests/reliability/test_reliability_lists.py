@@ -21,7 +21,7 @@ import pytest
 
 from emulator import seed as S
 from emulator.core import BackgroundServer
-from reliability_support import Emulator, duplicate_count
+from reliability_support import Emulator
 
 from conftest import COLLECTIONS_ROOT
 
@@ -65,10 +65,11 @@ def writes(entries):
     return [entry for entry in entries if entry['method'] != 'GET']
 
 
-def assert_converged(emu, tmp_path, wanted):
-    """The emulator holds each wanted quota once, with its app; a re-run changes and writes nothing."""
+def assert_converged(emu, tmp_path, wanted, attempt):
+    """The emulator holds each wanted quota once, with its app; a re-run changes and writes nothing.
+    The duplicates are counted in the ledger's ``attempt`` (docs/reliability.md, section 8)."""
     state = emu.state()
-    assert duplicate_count(state) == 0
+    assert attempt.duplicates(state) == 0
     quotas = dict((quota['name'], quota) for quota in state['apig']['quotas'])
     apps = dict((app['id'], app['name']) for app in state['apig']['apps'])
     for item in wanted:
@@ -81,71 +82,75 @@ def assert_converged(emu, tmp_path, wanted):
     assert writes(emu.requests(before)) == []
 
 
-def test_a_fault_in_the_middle_of_a_list_fails_that_item_only(emu, fresh):
+def test_a_fault_in_the_middle_of_a_list_fails_that_item_only(emu, fresh, ledger):
     """One quota's update meets a lasting 500 (a PUT is retried, then fails); the other items (creates
     and bindings) end as asked and are reported as such; a re-run converges."""
-    emu.seed({'apig': {'quotas': [dict(LIMITS, name='rl_q_05', app_quota_id='f' * 32)]}})
-    wanted = items(0, 10)
-    wanted[5]['call_limits'] = 99
-    emu.fault('apig', 'PUT', '/app-quotas/f{32}$', status=500, times=10)
-    result = run_list(emu, fresh, wanted, retries=1, retry_max_delay=0.1)
-    assert result['failed'] is True and result['changed'] is True
-    assert [entry['failed'] for entry in result['results']] == [index == 5 for index in range(10)]
-    assert 'quotas[5]' in result['msg'] and 'HTTP 500' in result['results'][5]['msg']
-    assert all(entry['changed'] for index, entry in enumerate(result['results']) if index != 5)
-    names = [quota['name'] for quota in emu.state()['apig']['quotas']]
-    assert sorted(names) == sorted(item['name'] for item in wanted)
-    emu.control('DELETE', 'faults')
-    result = run_list(emu, fresh, wanted, tag='again')
-    assert not result.get('failed') and [entry['changed'] for entry in result['results']] == [
-        index == 5 for index in range(10)]
-    assert_converged(emu, fresh, wanted)
+    with ledger.attempt(8, 'a lasting 500 on one item in the middle of a list of 10', 'APIG') as attempt:
+        emu.seed({'apig': {'quotas': [dict(LIMITS, name='rl_q_05', app_quota_id='f' * 32)]}})
+        wanted = items(0, 10)
+        wanted[5]['call_limits'] = 99
+        emu.fault('apig', 'PUT', '/app-quotas/f{32}$', status=500, times=10)
+        result = run_list(emu, fresh, wanted, retries=1, retry_max_delay=0.1)
+        assert result['failed'] is True and result['changed'] is True
+        assert [entry['failed'] for entry in result['results']] == [index == 5 for index in range(10)]
+        assert 'quotas[5]' in result['msg'] and 'HTTP 500' in result['results'][5]['msg']
+        assert all(entry['changed'] for index, entry in enumerate(result['results']) if index != 5)
+        names = [quota['name'] for quota in emu.state()['apig']['quotas']]
+        assert sorted(names) == sorted(item['name'] for item in wanted)
+        emu.control('DELETE', 'faults')
+        result = run_list(emu, fresh, wanted, tag='again')
+        assert not result.get('failed') and [entry['changed'] for entry in result['results']] == [
+            index == 5 for index in range(10)]
+        assert_converged(emu, fresh, wanted, attempt)
 
 
-def test_ambiguous_creates_inside_a_list_make_no_duplicate(emu, fresh):
+def test_ambiguous_creates_inside_a_list_make_no_duplicate(emu, fresh, ledger):
     """Three creates are applied but their answers lost (503 after the write): each item looks again,
     finds its quota and goes on to bind its app; no quota is made twice."""
-    wanted = items(0, 12)
-    emu.fault('apig', 'POST', '/app-quotas$', status=503, after=True, times=3)
-    result = run_list(emu, fresh, wanted, concurrency=4)
-    assert not result.get('failed'), result.get('msg')
-    assert [entry['changed'] for entry in result['results']] == [True] * 12
-    assert_converged(emu, fresh, wanted)
+    with ledger.attempt(8, '3 ambiguous creates (503 after the write) in a list of 12', 'APIG') as attempt:
+        wanted = items(0, 12)
+        emu.fault('apig', 'POST', '/app-quotas$', status=503, after=True, times=3)
+        result = run_list(emu, fresh, wanted, concurrency=4)
+        assert not result.get('failed'), result.get('msg')
+        assert [entry['changed'] for entry in result['results']] == [True] * 12
+        assert_converged(emu, fresh, wanted, attempt)
 
 
-def test_two_list_runs_on_overlapping_items_at_once(emu, fresh):
+def test_two_list_runs_on_overlapping_items_at_once(emu, fresh, ledger):
     """Run A ensures quotas 0-19, run B 10-29, at the same time: both succeed, each shared quota is
     made once and bound once, and a re-run of either changes nothing."""
-    first, second = items(0, 20), items(10, 30)
-    results = {}
+    with ledger.attempt(8, 'two list runs of 20 items, 10 shared, at once', 'APIG') as attempt:
+        first, second = items(0, 20), items(10, 30)
+        results = {}
 
-    def run(tag, wanted):
-        results[tag] = run_list(emu, fresh, wanted, tag=tag, concurrency=8)
-    threads = [threading.Thread(target=run, args=('a', first)), threading.Thread(target=run, args=('b', second))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    for tag in ('a', 'b'):
-        assert not results[tag].get('failed'), results[tag].get('msg')
-    assert len(emu.state()['apig']['quotas']) == 30
-    assert_converged(emu, fresh, items(0, 30))
+        def run(tag, wanted):
+            results[tag] = run_list(emu, fresh, wanted, tag=tag, concurrency=8)
+        threads = [threading.Thread(target=run, args=('a', first)), threading.Thread(target=run, args=('b', second))]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        for tag in ('a', 'b'):
+            assert not results[tag].get('failed'), results[tag].get('msg')
+        assert len(emu.state()['apig']['quotas']) == 30
+        assert_converged(emu, fresh, items(0, 30), attempt)
 
 
-def test_a_429_storm_converges_with_bounded_attempts(emu, fresh):
+def test_a_429_storm_converges_with_bounded_attempts(emu, fresh, ledger):
     """20 % of the gateway's answers are 429 with Retry-After (a pause every worker honours): every
     item converges, no duplicate, and the attempts stay within what the retries allow."""
-    wanted = items(0, 30)
-    before = emu.last_seq()
-    emu.fault('apig', None, None, status=429, retry_after=0.1, probability=0.2, times=10 ** 6,
-              body={'error_code': 'APIG.0308', 'error_msg': 'throttled'})
-    result = run_list(emu, fresh, wanted, concurrency=8, retries=8)
-    assert not result.get('failed'), result.get('msg')
-    sent = emu.requests(before)
-    throttled = [entry for entry in sent if entry['status'] == 429]
-    answered = len(sent) - len(throttled)
-    assert throttled, 'the storm should have hit'
-    # Each answered request costs at most 1 + retries attempts; in a 20 % storm, far fewer.
-    assert len(sent) <= answered * 2
-    assert_converged(emu, fresh, wanted)
-    emu.control('DELETE', 'faults')
+    with ledger.attempt(8, 'a 429 storm (20 % of answers) on a list of 30', 'APIG') as attempt:
+        wanted = items(0, 30)
+        before = emu.last_seq()
+        emu.fault('apig', None, None, status=429, retry_after=0.1, probability=0.2, times=10 ** 6,
+                  body={'error_code': 'APIG.0308', 'error_msg': 'throttled'})
+        result = run_list(emu, fresh, wanted, concurrency=8, retries=8)
+        assert not result.get('failed'), result.get('msg')
+        sent = emu.requests(before)
+        throttled = [entry for entry in sent if entry['status'] == 429]
+        answered = len(sent) - len(throttled)
+        assert throttled, 'the storm should have hit'
+        # Each answered request costs at most 1 + retries attempts; in a 20 % storm, far fewer.
+        assert len(sent) <= answered * 2
+        assert_converged(emu, fresh, wanted, attempt)
+        emu.control('DELETE', 'faults')
