@@ -30,12 +30,17 @@ from emulator import seed  # noqa: E402 pylint: disable=wrong-import-position
 def start_emulator(workdir):
     port_file = os.path.join(workdir, 'emulator.port')
     env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, 'tests'))
-    proc = subprocess.Popen([sys.executable, '-m', 'emulator', '--port', '0', '--port-file', port_file],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # Its error output goes to a file: a pipe nobody reads can fill and hang the emulator.
+    log_path = os.path.join(workdir, 'emulator.log')
+    with open(log_path, 'wb') as log:
+        proc = subprocess.Popen([sys.executable, '-m', 'emulator', '--port', '0', '--port-file', port_file],
+                                env=env, stdout=subprocess.DEVNULL, stderr=log)
     deadline = time.time() + 30
     while not os.path.exists(port_file):
         if proc.poll() is not None or time.time() > deadline:
-            raise SystemExit('the emulator did not start: %s' % proc.stderr.read().decode())
+            proc.kill()
+            with open(log_path, encoding='utf-8', errors='replace') as handle:
+                raise SystemExit('the emulator did not start: %s' % handle.read()[-3000:])
         time.sleep(0.05)
     with open(port_file, encoding='utf-8') as handle:
         return proc, 'http://127.0.0.1:%d' % int(handle.read())
@@ -124,7 +129,11 @@ def main():
                 raise SystemExit('the second run was expected to change nothing')
         finally:
             proc.terminate()
-            proc.wait(timeout=10)
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
     return 0
 
 
