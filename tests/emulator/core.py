@@ -459,9 +459,6 @@ class Handler(BaseHTTPRequestHandler):
 
 class Server(ThreadingHTTPServer):
     daemon_threads = True
-    # server_close() would wait for every handler thread, one idle on a kept-alive connection
-    # included (Python 3.7 on, daemon or not): a stopped emulator must stop at once.
-    block_on_close = False
     allow_reuse_address = True
 
 
