@@ -129,7 +129,7 @@ def main():
                 raise SystemExit('the second run was expected to change nothing')
         finally:
             # Once, a fresh run's emulator did not end on SIGTERM within 10 s (cause not found; its
-            # error output, now kept in a file, was empty): the demo is done by then, so kill it.
+            # error output is kept in emulator.log now): the demo is done by then, so kill it.
             proc.terminate()
             try:
                 proc.wait(timeout=5)
