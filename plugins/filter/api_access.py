@@ -147,9 +147,19 @@ def _entry_message(kind, text):
     return '%s: %s' % ('quota' if kind == 'quotas' else 'application', text)
 
 
+ENTRY_INDEX = re.compile(r'^api_access_services\[(\d+)\]')
+
+
+def _by_entry(problem):
+    """Sort key: the entry's index; a whole module's failure (no entry) last."""
+    found = ENTRY_INDEX.match(problem)
+    return (0, int(found.group(1))) if found else (1, 0)
+
+
 def api_access_errors(services, lists, application_check, quota_check):
-    """``api_access_services[i] (service): what is wrong`` for each entry the modules' check refused."""
-    problems = []
+    """``api_access_services[i] (service): what is wrong`` for each entry that is no service entry
+    (``lists['problems']``) or that the modules' check refused, in the order of the entries."""
+    problems = list(lists.get('problems') or [])
     for kind, registered, owners_key, module in (
             ('quotas', quota_check, 'quota_owners', 'apig_app_quota'),
             ('applications', application_check, 'application_owners', 'acedata_application')):
@@ -174,7 +184,7 @@ def api_access_errors(services, lists, application_check, quota_check):
             text = ITEM_REFERENCE.sub(owner, to_text(result.get('msg')))
             for index in owners[position]:
                 problems.append('%s: %s' % (_label(services, index), _entry_message(kind, text)))
-    return problems
+    return sorted(problems, key=_by_entry)
 
 
 def api_access_result(services, lists, application_results, quota_results):

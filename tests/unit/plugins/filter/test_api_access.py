@@ -106,6 +106,18 @@ def test_errors_name_the_entry_and_the_option():
         "api_access_services[2] (openai): service: no Ace Data Cloud service has the alias 'openai'"]
 
 
+def test_errors_take_the_shape_problems_and_follow_the_entries():
+    entries = [dict(service='midjourney'), dict(service='suno', type='usage'), dict(quota=dict(name='q_x'))]
+    lists = api_access_lists(entries)
+    application_check = dict(failed=True, msg='x', results=[
+        dict(failed=False), dict(failed=True, msg='value of type must be one of: Usage, Period, got: usage')])
+    quota_check = dict(failed=True, msg='apig_app_quota could not connect')
+    assert api_access_errors(entries, lists, application_check, quota_check) == [
+        'api_access_services[1] (suno): application: value of type must be one of: Usage, Period, got: usage',
+        'api_access_services[2]: service is required, an Ace Data Cloud service alias or UUID (got None)',
+        'apig_app_quota: apig_app_quota could not connect']
+
+
 def test_errors_translate_item_references_and_whole_failures():
     entries = [dict(service='midjourney', quota=dict(QUOTA)), dict(service='suno', quota=dict(QUOTA, name='q_s'))]
     lists = api_access_lists(entries)
