@@ -493,13 +493,22 @@ class SharedApplications:
         self.client.close()
 
 
-class ApplicationInfo:
-    """The caller's applications, every page, filtered as asked."""
+class _Reader:
+    """An info module's reader: its options checked, one client, closed after the run."""
+
+    validate = staticmethod(validate_common_options)
 
     def __init__(self, module):
-        validate_common_options(module.params)  # in run(): its failure is masked like any other
+        self.validate(module.params)  # in run(): its failure is masked like any other
         self.params = module.params
         self.client = AceData(module.params)
+
+    def close(self):
+        self.client.close()
+
+
+class ApplicationInfo(_Reader):
+    """The caller's applications, every page, filtered as asked."""
 
     def gather(self):
         query = {'user_id': 'me', 'ordering': '-created_at', 'type': self.params.get('type'),
@@ -512,9 +521,6 @@ class ApplicationInfo:
                 apps = [app for app in apps if app.get(key) == query[key]]
         reveal = self.params.get('reveal_credentials')
         return dict(changed=False, applications=[mask_credentials(app, reveal) for app in apps])
-
-    def close(self):
-        self.client.close()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -529,13 +535,10 @@ def validate_service_info_options(params):
         raise ValidationError('search must not be empty')
 
 
-class ServiceInfo:
+class ServiceInfo(_Reader):
     """The platform's services (every page), filtered by alias or UUID, a search text, a type."""
 
-    def __init__(self, module):
-        validate_service_info_options(module.params)  # in run(): its failure is masked like any other
-        self.params = module.params
-        self.client = AceData(module.params)
+    validate = staticmethod(validate_service_info_options)
 
     def gather(self):
         query = {'type': self.params.get('type')}
@@ -554,6 +557,3 @@ class ServiceInfo:
                         if search in (svc.get('alias') or '').casefold() or search in (svc.get('title') or '').casefold()]
         return dict(changed=False, services=services,
                     aliases=sorted(svc['alias'] for svc in services if svc.get('alias')))
-
-    def close(self):
-        self.client.close()

@@ -21,13 +21,7 @@ author:
 extends_documentation_fragment:
   - apiops.provisioning.acedata
   - apiops.provisioning.acedata.ATTRIBUTES
-attributes:
-  check_mode:
-    description: The module only reads, so it runs the same in check mode.
-    support: full
-  diff_mode:
-    description: The module changes nothing, so there is nothing to show.
-    support: N/A
+  - apiops.provisioning.attributes.INFO_MODULE
 options:
   service:
     description:
