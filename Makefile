@@ -4,9 +4,14 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-# The interpreter the venv is made from: pyenv's real Python 3.11 when there is one (not a pyenv
-# shim: the shims python3.8 ... python3.13 exit 127), else python3. Override: make BOOTSTRAP_PYTHON=...
-BOOTSTRAP_PYTHON ?= $(firstword $(wildcard /root/.pyenv/versions/3.11.7/bin/python $(HOME)/.pyenv/versions/3.11.*/bin/python) python3)
+# The interpreter the venv is made from: the first of python3.11 and python3 that runs (a pyenv
+# shim of a version pyenv does not select exits 127). Override: make BOOTSTRAP_PYTHON=...
+BOOTSTRAP_PYTHON ?= $(shell for p in python3.11 python3; do $$p -c '' 2>/dev/null && { echo $$p; break; }; done)
+# Where pyenv manages the Pythons, let every installed one answer to its pythonX.Y (the selected
+# one first), so that nox finds the matrix sessions' interpreters on PATH as it finds any other.
+ifneq ($(shell command -v pyenv 2>/dev/null),)
+export PYENV_VERSION ?= $(shell v=$$(pyenv version-name 2>/dev/null | cut -d: -f1); printf '%s' "$$v"; for o in $$(pyenv versions --bare 2>/dev/null); do [ "$$o" = "$$v" ] || printf ':%s' "$$o"; done)
+endif
 
 VENV := .venv
 VENV_PYTHON := $(VENV)/bin/python
@@ -14,28 +19,33 @@ VENV_PYTHON := $(VENV)/bin/python
 DEMO_VENV := .venv-demo
 DEMO_REQUIREMENTS := requirements.txt tests/requirements-demo.txt
 REQUIREMENTS := requirements.txt tests/requirements-test.txt
-RUNNER := $(VENV_PYTHON) tests/utils/run_tests.py
+NOX := $(VENV)/bin/nox --no-color
 EMULATOR_PORT ?= 0
 
-.PHONY: help venv demo-venv test sanity units functional reliability integration integration-readings lint emulator build clean distclean demo bench docs matrix
+# `make test` runs the nox sessions (noxfile.py) in two lanes at once, one per core; each lane
+# in its order, cheap sessions first; a session's output is shown whole when it ends. Then the
+# summary: a table and the line "N passed, N failed".
+LANE_1 := units docs-check lint changelog functional reliability matrix-2.20 matrix-2.18
+LANE_2 := integration readings sanity matrix-2.21
+SESSIONS := $(LANE_1) $(LANE_2)
+
+.PHONY: help venv demo-venv test units functional reliability reliability-report sanity integration readings lint \
+	docs-check changelog matrix emulator build clean distclean demo bench docs $(addprefix session-,$(SESSIONS))
 
 help:
 	@echo 'make demo         the provisioning playbook, twice, on the embedded emulator, then a summary'
 	@echo 'make venv         create or update .venv/ (reinstalls only when a requirements file changed)'
 	@echo 'make demo-venv    create or update .venv-demo/ (ansible-core and requests only, for make demo)'
-	@echo 'make test         all stages: sanity, units, functional, integration, lint, docs-current, matrix; ends with "N passed, N failed"'
-	@echo 'make sanity       ansible-test sanity only'
-	@echo 'make units        unit tests (tests/unit) only'
-	@echo 'make functional   functional tests (tests/functional) only'
-	@echo 'make integration  integration targets against the emulator only'
-	@echo 'make integration-readings  the targets under each reading of open behaviours (docs/fidelity.md)'
-	@echo 'make lint         the lint stages only (ansible-lint, docs, changelog; each off until its tool is pinned)'
+	@echo 'make test         every nox session (noxfile.py), two at a time, then "N passed, N failed"'
+	@echo 'make units        one session: units, functional, reliability, sanity, integration, readings, lint, docs-check, changelog'
+	@echo '                  (or .venv/bin/nox -s NAME [-- pytest or target arguments]; .venv/bin/nox -l lists them)'
+	@echo 'make reliability-report  the reliability suite, writing its ledger to docs/reliability.md'
 	@echo 'make docs         regenerate the module and role reference in docs/collection/ (antsibull-docs)'
-	@echo 'make matrix       the version matrix only: sanity/units on other ansible-core lines, each in .venv-<line>/'
+	@echo 'make matrix       the version matrix: units (and sanity) on other ansible-core lines, each in its nox venv'
 	@echo 'make emulator     the API emulator in the foreground, with the export lines for ad-hoc runs (EMULATOR_PORT=0 picks a free port; EMULATOR_ENV=FILE writes the exports there)'
 	@echo 'make bench        the benchmark (requests per operation, lookup cost, role vs uri); BENCH_ARGS=--quick'
 	@echo 'make build        build the collection artifact into dist/'
-	@echo 'make clean        remove .build/, tests/output/ and dist/ (make distclean: .venv/ and .venv-*/ too)'
+	@echo 'make clean        remove .build/, tests/output/ and dist/ (make distclean: the venvs too)'
 
 venv:
 	@$(BOOTSTRAP_PYTHON) tests/utils/make_venv.py --venv $(VENV) $(REQUIREMENTS)
@@ -44,19 +54,29 @@ demo-venv:
 	@$(BOOTSTRAP_PYTHON) tests/utils/make_venv.py --progress --without-pip --venv $(DEMO_VENV) $(DEMO_REQUIREMENTS)
 
 test: venv
-	@$(RUNNER)
+	@rm -rf .build/results
+	@$(MAKE) --no-print-directory -j2 -Otarget $(addprefix session-,$(SESSIONS))
+	@$(NOX) -s summary -- $(SESSIONS)
 
-sanity units functional reliability integration integration-readings: venv
-	@$(RUNNER) $@
+# One session each; a failed session does not stop the others (the summary counts it).
+$(addprefix session-,$(SESSIONS)): session-%: venv
+	-@$(NOX) -s $*
+# The order within each lane.
+$(foreach lane,LANE_1 LANE_2,$(foreach i,$(wordlist 2,$(words $($(lane))),$(shell seq 1 $(words $($(lane))))),\
+	$(eval session-$(word $(i),$($(lane))): | session-$(word $(shell expr $(i) - 1),$($(lane))))))
 
-lint: venv
-	@$(RUNNER) ansible-lint docs-lint changelog-lint
+units functional reliability sanity integration readings lint docs-check changelog: venv
+	@$(NOX) -s $@
+
+# The reliability suite, writing its ledger to docs/reliability.md (commit it with the change).
+reliability-report: venv
+	@RELIABILITY_REPORT=$(CURDIR)/docs/reliability.md $(NOX) -s reliability
 
 docs: venv
 	@$(VENV_PYTHON) tests/utils/build_docs.py
 
 matrix: venv
-	@$(RUNNER) matrix
+	@$(NOX) -s $(filter matrix-%,$(SESSIONS))
 
 # The emulator needs only the standard library; it runs from the demo's small venv, whose ansible
 # the printed export lines put first on PATH. EMULATOR_ENV=FILE also writes those lines to FILE.
@@ -68,10 +88,10 @@ build: venv
 	$(VENV)/bin/ansible-galaxy collection build --force --output-path dist .
 
 clean:
-	rm -rf .build tests/output dist
+	rm -rf .build .nox tests/output dist
 
 distclean: clean
-	rm -rf $(VENV) $(VENV)-*
+	rm -rf $(VENV) $(VENV)-* .nox
 
 demo: demo-venv
 	@$(DEMO_VENV)/bin/python tests/demo/run.py

@@ -57,6 +57,16 @@ READINGS = {
                                                 'the documented example), although the key exists and the '
                                                 'detail route shows it'),
 }
+# Readings that answer the same question differently, and so cannot be played at once.
+CONFLICTS = (('status_200', 'no_body'), ('no_body', 'partial_update'), ('bound_app_num_absent', 'bound_app_num_zero'))
+# The integration targets play the readings in these groups, each group at once (a third of the
+# runs that one reading at a time would take): every reading in one group, no conflict within a
+# group. The functional tests play each reading alone (tests/functional/test_request_counts.py).
+READING_GROUPS = (
+    ('binding_delay', 'bound_app_num_absent', 'no_body', 'results_key'),
+    ('bound_app_num_zero', 'list_thin', 'put_keeps_omitted', 'status_200'),
+    ('bound_quota_zero', 'create_without_key', 'partial_update'),
+)
 # The APIs whose write answers the generic readings (status_200, no_body) change; IAM's token
 # exchange is documented precisely and stays as it is.
 READING_APIS = BOTH

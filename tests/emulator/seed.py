@@ -56,3 +56,12 @@ DEFAULT_SEED = {
         'applications': [],
     },
 }
+
+
+# The variables an integration run gets (tests/integration/integration_config.yml), beside the
+# emulator's address: connection values of the seed's accounts.
+def integration_vars():
+    """``{variable: value}`` for the integration targets."""
+    return {'apig_region': REGION, 'apig_project_id': PROJECT_ID, 'apig_instance_id': INSTANCE_ID,
+            'apig_access_key': ACCESS_KEY, 'apig_secret_key': SECRET_KEY, 'apig_user': USER_NAME,
+            'apig_password': USER_PASSWORD, 'apig_domain': DOMAIN_NAME, 'acedata_api_token': ACEDATA_TOKEN}
