@@ -81,8 +81,8 @@ def python_of(session):
     return os.path.join(session.bin, 'python') if session.venv_backend != 'none' else sys.executable
 
 
-def pytest(session, name, folder, *args, env=None):
-    """pytest on ``tests/<folder>`` of this checkout, counted from its junit file."""
+def pytest(session, name, folder, *args, env=None, note=None):
+    """pytest on ``tests/<folder>`` of this checkout, counted from its junit file; ``note()`` adds a remark."""
     junit = os.path.join(BUILD, 'junit', '%s.xml' % name)
     if os.path.exists(junit):
         os.remove(junit)
@@ -93,13 +93,30 @@ def pytest(session, name, folder, *args, env=None):
         if os.path.exists(junit):
             tally.add_junit([junit])
         tally.expect(code, 'pytest')
+        tally.note = note() if note else tally.note
     done(session, tally)
+
+
+COVERAGE = os.path.join(BUILD, 'coverage-module_utils.json')
 
 
 @nox.session
 def units(session):
-    """Unit tests (tests/unit), on two workers."""
-    pytest(session, 'units', 'unit', '-n', '2')
+    """Unit tests (tests/unit), on two workers, with the coverage of plugins/module_utils."""
+    if os.path.exists(COVERAGE):
+        os.remove(COVERAGE)
+    pytest(session, 'units', 'unit', '-n', '2', '--cov=ansible_collections.apiops.provisioning.plugins.module_utils',
+           '--cov-report=term', '--cov-report=json:%s' % COVERAGE, note=coverage_note)
+
+
+def coverage_note():
+    if not os.path.exists(COVERAGE):
+        return ''
+    with open(COVERAGE, encoding='utf-8') as handle:
+        totals = json.load(handle)['totals']
+    return 'module_utils coverage %.1f%% (%d of %d lines, %d of %d branches)' % (
+        totals['percent_covered'], totals['covered_lines'], totals['num_statements'],
+        totals.get('covered_branches', 0), totals.get('num_branches', 0))
 
 
 @nox.session
