@@ -39,13 +39,13 @@ QUOTA = {'name': 'release_artifact_quota', 'call_limits': 120, 'time_unit': 'MIN
          'remark': 'Made by the installed artifact', 'apps': ['consumer_app_a']}
 
 # Nothing in the artifact may start with these (top-level folders and files of the repository).
-FORBIDDEN_TOP = ('tests', '.build', '.venv', '.ci', '.github', '.git', 'Makefile', 'dist', '.benchmarks',
-                 '.hypothesis', '.pytest_cache', '.mypy_cache', '.tox', '.cache', '.ansible-lint', '.gitignore')
+FORBIDDEN_TOP = ('tests', '.build', '.venv', '.ci', '.github', '.git', 'Makefile', 'noxfile.py', 'pyproject.toml', '.nox',
+                 'dist', '.benchmarks', '.hypothesis', '.pytest_cache', '.mypy_cache', '.tox', '.cache', '.ansible-lint', '.gitignore')
 # ... and no path component may match these.
 FORBIDDEN_PARTS = ('__pycache__', '*.pyc', '*.pyo', 'emulator', 'emulator.py', '*.tar.gz', '.DS_Store',
                    '.plugin-cache.yaml')
 # Source folders whose every file must ship.
-SHIPPED_TREES = ('plugins', 'roles', 'meta', 'docs/collection')
+SHIPPED_TREES = ('plugins', 'roles', 'meta')
 # Single files that must ship.
 SHIPPED_FILES = ('README.md', 'LICENSE', 'requirements.txt', 'meta/runtime.yml', 'meta/execution-environment.yml')
 

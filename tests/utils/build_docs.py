@@ -3,10 +3,11 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """``make docs``: render the collection's reference (modules and roles) into ``docs/collection/``.
 
-    .venv/bin/python tests/utils/build_docs.py              # regenerate docs/collection/
-    .venv/bin/python tests/utils/build_docs.py --check      # exit 1 when docs/collection/ is stale
+    .venv/bin/python tests/utils/build_docs.py                  # render into docs/collection/
+    .venv/bin/python tests/utils/build_docs.py --dest DIR       # render elsewhere (nox -s docs-check)
 
-(exit code 2: the docs could not be rendered at all.)
+Exit code 2: the docs could not be rendered. The reference is generated, not kept in git
+(docs/collection/ is ignored; ``ansible-doc apiops.provisioning.<module>`` shows the same).
 
 The RST comes from the plugins' own DOCUMENTATION, EXAMPLES and RETURN and from the roles'
 ``meta/argument_specs.yml``, rendered by ``antsibull-docs collection --use-current`` (the format of
@@ -22,7 +23,6 @@ repository is made. Nothing is fetched from the network.
 from __future__ import annotations
 
 import argparse
-import difflib
 import filecmp
 import os
 import shutil
@@ -41,8 +41,6 @@ VENV_BIN = os.path.dirname(os.path.abspath(sys.executable))
 # antsibull-docs options: one flat folder (index.rst and one file per plugin and role), and a
 # plugin whose documentation does not parse fails the run instead of becoming an error page.
 ANTSIBULL_OPTIONS = ['--use-current', '--squash-hierarchy', '--fail-on-error']
-# At most this many lines of diff are shown per differing file.
-DIFF_LINES = 40
 
 
 class RenderError(Exception):
@@ -131,13 +129,18 @@ def write_environment_page(rendered, collections_root):
         text = handle.read()
     if NO_ENV_LINE not in text:
         return
+    with open(path, 'w', encoding='utf-8') as handle:
+        handle.write(text.replace(NO_ENV_LINE, '\n'.join(environment_lines(collections_root))))
+
+
+def environment_lines(collections_root):
+    """The RST lines of the environment variables page: each variable, its option and modules."""
     lines = ['The collection\'s plugins declare no configuration variables. The modules read these environment',
              'variables for an option that the task (or ``module_defaults``) does not set:', '']
-    for variable, option, group, modules in module_environment_variables(collections_root):
+    for variable, option, _group, modules in module_environment_variables(collections_root):
         lines.append('* ``%s``: option ``%s`` of %s' % (
             variable, option, ', '.join(':ansplugin:`%s.%s.%s#module`' % (NAMESPACE, NAME, m) for m in modules)))
-    with open(path, 'w', encoding='utf-8') as handle:
-        handle.write(text.replace(NO_ENV_LINE, '\n'.join(lines)))
+    return lines
 
 
 def list_files(folder):
@@ -150,39 +153,6 @@ def list_files(folder):
         for filename in filenames:
             found.append(os.path.relpath(os.path.join(dirpath, filename), folder))
     return sorted(found)
-
-
-def read_lines(path):
-    with open(path, encoding='utf-8', errors='replace') as handle:
-        return handle.readlines()
-
-
-def compare(expected_dir, actual_dir, label):
-    """Differences between the rendered docs and ``actual_dir``, as printable lines (none: up to date)."""
-    expected, actual = set(list_files(expected_dir)), set(list_files(actual_dir))
-    missing = sorted(expected - actual)
-    extra = sorted(actual - expected)
-    changed = sorted(name for name in expected & actual
-                     if not filecmp.cmp(os.path.join(expected_dir, name), os.path.join(actual_dir, name), shallow=False))
-    if not (missing or extra or changed):
-        return []
-    lines = ['%s is out of date: %d file(s) differ, %d missing, %d not generated any more'
-             % (label, len(changed), len(missing), len(extra))]
-    lines += ['  missing:   %s/%s' % (label, name) for name in missing]
-    lines += ['  extra:     %s/%s' % (label, name) for name in extra]
-    for name in changed:
-        diff = list(difflib.unified_diff(read_lines(os.path.join(actual_dir, name)),
-                                         read_lines(os.path.join(expected_dir, name)),
-                                         '%s/%s (in the tree)' % (label, name), '%s/%s (rendered now)' % (label, name), n=1))
-        plus = sum(1 for line in diff if line.startswith('+') and not line.startswith('+++'))
-        minus = sum(1 for line in diff if line.startswith('-') and not line.startswith('---'))
-        lines.append('  differs:   %s/%s (+%d -%d lines)' % (label, name, plus, minus))
-        shown = diff[:DIFF_LINES]
-        lines += ['    ' + line.rstrip('\n') for line in shown]
-        if len(diff) > len(shown):
-            lines.append('    ... %d more diff lines' % (len(diff) - len(shown)))
-    lines.append('Regenerate with `make docs` (tests/utils/build_docs.py) and commit %s/.' % label)
-    return lines
 
 
 def install(rendered, dest):
@@ -207,16 +177,9 @@ def install(rendered, dest):
 
 
 def build(args, dest, label, scratch):
-    """Render, then check or install; returns the exit code."""
+    """Render, then install into ``dest``; returns the exit code."""
     root = args.collections_root or collections_root(scratch)
     rendered = render(root, scratch)
-    if args.check:
-        problems = compare(rendered, dest, label)
-        if problems:
-            print('\n'.join(problems))
-            return 1
-        print('%s is up to date (%d files)' % (label, len(list_files(dest))))
-        return 0
     os.makedirs(dest, exist_ok=True)
     written, removed = install(rendered, dest)
     print('%s: %d files, %d written, %d removed' % (label, len(list_files(dest)), written, removed))
@@ -225,8 +188,6 @@ def build(args, dest, label, scratch):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('--check', action='store_true',
-                        help='do not write: exit 1 with a summary of the differences when DEST is stale')
     parser.add_argument('--dest', default=DEST, help='where the RST goes (default: docs/collection/)')
     parser.add_argument('--collections-root', help='a folder holding ansible_collections/apiops/provisioning '
                         '(default: a temporary one linking to this repository)')
