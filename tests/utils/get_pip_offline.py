@@ -5,7 +5,7 @@
 
 ansible-test creates its virtual environments without pip and then runs a get-pip script that it
 downloads from a host this project's machines cannot reach, unless
-``~/.ansible/test/cache/get_pip_<pip version>.py`` already exists. ``tests/utils/run_tests.py``
+``~/.ansible/test/cache/get_pip_<pip version>.py`` already exists. ``tests/utils/shims.py``
 installs this file there. It bootstraps pip from the interpreter's own ``ensurepip`` and then
 installs what ansible-test asked for (for example ``pip==24.2``) from the package index.
 
