@@ -108,20 +108,6 @@ TIMEOUTS = {
     'matrix-units': 10 * 60,
 }
 
-# Variables written to tests/integration/integration_config.yml (seed names from tests/emulator/seed.py).
-INTEGRATION_VARS = (
-    ('apig_region', 'REGION'),
-    ('apig_project_id', 'PROJECT_ID'),
-    ('apig_instance_id', 'INSTANCE_ID'),
-    ('apig_access_key', 'ACCESS_KEY'),
-    ('apig_secret_key', 'SECRET_KEY'),
-    ('apig_user', 'USER_NAME'),
-    ('apig_password', 'USER_PASSWORD'),
-    ('apig_domain', 'DOMAIN_NAME'),
-    ('acedata_api_token', 'ACEDATA_TOKEN'),
-)
-
-
 class StageError(Exception):
     """A stage could not run (as opposed to a test that ran and failed)."""
 
@@ -617,9 +603,7 @@ def start_emulator(reading=''):
 
 
 def write_integration_config(url, seed, reading=''):
-    values = [('emulator_url', url), ('apig_endpoint', url), ('iam_endpoint', url), ('acedata_api_url', url),
-              ('emulator_reading', reading)]
-    values += [(name, getattr(seed, constant)) for name, constant in INTEGRATION_VARS]
+    values = seed.integration_config(url, reading).items()  # the names: INTEGRATION_VARS in tests/emulator/seed.py
     path = os.path.join(STAGE, 'tests', 'integration', 'integration_config.yml')
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, 'w', encoding='utf-8') as handle:
@@ -697,6 +681,10 @@ def integration_run(result, targets, reading, label):
     finally:
         stop_group(proc)
         say('emulator stopped')
+        # It names that emulator: without it, a later ansible-test run starts its own (setup_emulator).
+        config = os.path.join(STAGE, 'tests', 'integration', 'integration_config.yml')
+        if os.path.exists(config):
+            os.remove(config)
     passed = set()
     for path in glob.glob(output_dir('data', 'integration-*.json')):
         with open(path, encoding='utf-8') as handle:
