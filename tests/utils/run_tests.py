@@ -108,6 +108,7 @@ TIMEOUTS = {
     'matrix-units': 10 * 60,
 }
 
+
 class StageError(Exception):
     """A stage could not run (as opposed to a test that ran and failed)."""
 
