@@ -189,10 +189,13 @@ def integration_run(session, tally, targets, readings=(), label='integration'):
     staged = shims.stage(label)
     shims.clear_output(staged)
     with shims.Emulator(staged, readings, log=os.path.join(LOGS, '%s-emulator.log' % label)) as url:
-        shims.write_integration_config(staged, url, readings)
-        code, _output = call(session, [ansible_test(session), 'integration', '--local', '--python',
-                                       python_version(session), '--color', 'no', '--continue-on-error'] + list(targets),
-                             '%s.log' % label, cwd=staged)
+        config = shims.write_integration_config(staged, url, readings)
+        try:
+            code, _output = call(session, [ansible_test(session), 'integration', '--local', '--python',
+                                           python_version(session), '--color', 'no', '--continue-on-error'] + list(targets),
+                                 '%s.log' % label, cwd=staged)
+        finally:
+            os.remove(config)  # a later plain ansible-test run in this copy starts an emulator of its own
     passed = set()
     for path in glob.glob(os.path.join(staged, 'tests', 'output', 'data', 'integration-*.json')):
         with open(path, encoding='utf-8') as handle:
@@ -228,10 +231,10 @@ def readings(session):
     groups = [(name,) for name in session.posargs] if session.posargs else READING_GROUPS
     targets = integration_targets()
     with Tally('readings') as tally:
-        for group in groups:
+        for index, group in enumerate(groups):
             apis = set(api for name in group for api in READINGS[name].apis)
             wanted = [t for t in targets if t == 'api_access' or t.split('_')[0] in apis]
-            integration_run(session, tally, wanted, group, 'readings-%s' % '-'.join(group))
+            integration_run(session, tally, wanted, group, 'readings-%d' % (index + 1) if not session.posargs else 'readings-%s' % group[0])
     done(session, tally)
 
 
@@ -250,8 +253,9 @@ def tool_run(session, name, command, what):
 
 @nox.session
 def lint(session):
-    """ansible-lint (its profile in .ansible-lint) on the role, playbooks and targets."""
+    """ansible-lint (its profile in .ansible-lint) on the role, playbooks and targets; ruff (pyproject.toml) on the Python."""
     tool_run(session, 'lint', [tool(session, 'ansible-lint')], 'ansible-lint')
+    tool_run(session, 'lint-ruff', [tool(session, 'ruff'), 'check', '--no-cache', '.'], 'ruff check')
 
 
 @nox.session(name='docs-check')

@@ -21,7 +21,7 @@ NAMESPACE, NAME = 'apiops', 'provisioning'
 def collections_root(scratch=None):
     """A folder holding ``ansible_collections/apiops/provisioning`` that is this repository.
 
-    The repository's own ancestor when it already sits at such a path (the test runner's staged
+    The repository's own ancestor when it already sits at such a path (a nox session's staged
     copy); otherwise ``<scratch>/collections`` (a new temporary folder when ``scratch`` is None)
     with a symbolic link to the repository.
     """

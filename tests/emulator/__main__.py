@@ -1,7 +1,11 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) 2026, apiops.provisioning contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Start the emulator: ``PYTHONPATH=tests python -m emulator --port 0 --port-file F``."""
+"""Start the emulator: ``PYTHONPATH=tests python -m emulator --port 0 --port-file F``.
+
+``--parent-pid PID`` stops it once the process PID has ended (the integration tests' setup target,
+tests/integration/targets/setup_emulator, gives the pid of its ansible-playbook run).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,8 @@ import json
 import os
 import signal
 import sys
+import threading
+import time
 
 from .core import READINGS, build_emulator, default_seed, make_server, readings_from
 
@@ -26,6 +32,8 @@ def main(argv=None):
     parser.add_argument('--readings', default=os.environ.get('EMULATOR_READINGS', ''),
                         help='readings of open behaviours to play, comma-separated (default: $EMULATOR_READINGS): '
                              + ', '.join(sorted(READINGS)))
+    parser.add_argument('--parent-pid', type=int,
+                        help='stop once the process with this pid has ended (an ansible-playbook run)')
     args = parser.parse_args(argv)
     try:
         readings = readings_from(args.readings)
@@ -51,6 +59,8 @@ def main(argv=None):
     sys.stdout.write('EMULATOR_URL=%s://%s:%d\n' % (scheme, args.host, port))
     sys.stdout.flush()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    if args.parent_pid:
+        threading.Thread(target=_stop_after, args=(args.parent_pid,), daemon=True).start()
     try:
         server.serve_forever()
     except (KeyboardInterrupt, SystemExit):
@@ -58,6 +68,19 @@ def main(argv=None):
     finally:
         server.server_close()
     return 0
+
+
+def _stop_after(pid, interval=1.0):
+    """Send this process SIGTERM (the usual way out of ``main``) once process ``pid`` has ended."""
+    while True:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            break
+        except PermissionError:  # it exists, under another user
+            pass
+        time.sleep(interval)
+    os.kill(os.getpid(), signal.SIGTERM)
 
 
 if __name__ == '__main__':

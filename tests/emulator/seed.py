@@ -57,11 +57,24 @@ DEFAULT_SEED = {
     },
 }
 
+# The seed values the integration tests get, by variable name (tests/integration: the nox sessions
+# writes them to integration_config.yml, the setup target setup_emulator sets them as facts).
+INTEGRATION_VARS = (
+    ('apig_region', 'REGION'),
+    ('apig_project_id', 'PROJECT_ID'),
+    ('apig_instance_id', 'INSTANCE_ID'),
+    ('apig_access_key', 'ACCESS_KEY'),
+    ('apig_secret_key', 'SECRET_KEY'),
+    ('apig_user', 'USER_NAME'),
+    ('apig_password', 'USER_PASSWORD'),
+    ('apig_domain', 'DOMAIN_NAME'),
+    ('acedata_api_token', 'ACEDATA_TOKEN'),
+)
 
-# The variables an integration run gets (tests/integration/integration_config.yml), beside the
-# emulator's address: connection values of the seed's accounts.
-def integration_vars():
-    """``{variable: value}`` for the integration targets."""
-    return {'apig_region': REGION, 'apig_project_id': PROJECT_ID, 'apig_instance_id': INSTANCE_ID,
-            'apig_access_key': ACCESS_KEY, 'apig_secret_key': SECRET_KEY, 'apig_user': USER_NAME,
-            'apig_password': USER_PASSWORD, 'apig_domain': DOMAIN_NAME, 'acedata_api_token': ACEDATA_TOKEN}
+
+def integration_config(url, reading=''):
+    """The integration tests' variables for an emulator at ``url`` playing ``reading``, in order."""
+    values = [('emulator_url', url), ('apig_endpoint', url), ('iam_endpoint', url), ('acedata_api_url', url),
+              ('emulator_reading', reading)]
+    values += [(name, str(globals()[constant])) for name, constant in INTEGRATION_VARS]
+    return dict(values)

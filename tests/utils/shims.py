@@ -168,11 +168,10 @@ def write_integration_config(staged, url, readings=()):
     """``tests/integration/integration_config.yml`` of ``staged``: the emulator's address and seed."""
     sys.path.insert(0, os.path.join(staged, 'tests'))
     try:
-        from emulator.seed import integration_vars  # pylint: disable=import-outside-toplevel
+        from emulator.seed import integration_config  # pylint: disable=import-outside-toplevel
     finally:
         sys.path.pop(0)
-    values = dict(integration_vars(), emulator_url=url, apig_endpoint=url, iam_endpoint=url, acedata_api_url=url,
-                  emulator_reading=','.join(readings))
+    values = integration_config(url, ','.join(readings))
     path = os.path.join(staged, 'tests', 'integration', 'integration_config.yml')
     with open(path, 'w', encoding='utf-8') as handle:
         handle.write('---\n# Written by the nox session for this run: the emulator and its seed data.\n')
