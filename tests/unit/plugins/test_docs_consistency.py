@@ -150,11 +150,11 @@ def test_runtime_action_groups_match_modules():
     if not os.path.exists(RUNTIME):
         pytest.fail('meta/runtime.yml does not exist: it must define action_groups %s' % ', '.join(
             '%s: [%s]' % (group, ', '.join(n for n in module_names() if n.startswith(prefix)))
-            for dummy, prefix, group in sorted(FRAGMENTS.values(), key=lambda v: v[2])))
+            for _spec, prefix, group in sorted(FRAGMENTS.values(), key=lambda v: v[2])))
     with open(RUNTIME) as handle:
         runtime = yaml.safe_load(handle) or {}
     groups = runtime.get('action_groups') or {}
-    for dummy, prefix, group in FRAGMENTS.values():
+    for _spec, prefix, group in FRAGMENTS.values():
         expected = sorted(n for n in module_names() if n.startswith(prefix))
         listed = groups.get(group)
         assert listed is not None, 'meta/runtime.yml has no action group %s' % group
