@@ -15,11 +15,8 @@ TESTS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 if TESTS not in sys.path:
     sys.path.insert(0, TESTS)
 
-from collection_root import collections_root  # noqa: E402 pylint: disable=wrong-import-position
+from collection_root import use_collections_root  # noqa: E402 pylint: disable=wrong-import-position
 
-COLLECTIONS_ROOT = collections_root()
-if COLLECTIONS_ROOT not in sys.path:
-    sys.path.insert(0, COLLECTIONS_ROOT)
-os.environ.setdefault('ANSIBLE_COLLECTIONS_PATH', COLLECTIONS_ROOT)
+COLLECTIONS_ROOT = use_collections_root()
 
 pytest_plugins = ['emulator.fixtures']

@@ -29,13 +29,12 @@ if TESTS not in sys.path:
     sys.path.insert(0, TESTS)
 
 # pylint: disable=wrong-import-position
-from collection_root import collections_root  # noqa: E402
+from collection_root import use_collections_root  # noqa: E402
 
-COLLECTIONS_ROOT = collections_root()
-for path in (os.path.join(HERE, 'callback_plugins'), HERE, COLLECTIONS_ROOT):
+COLLECTIONS_ROOT = use_collections_root()
+for path in (os.path.join(HERE, 'callback_plugins'), HERE):
     if path not in sys.path:
         sys.path.insert(0, path)
-os.environ.setdefault('ANSIBLE_COLLECTIONS_PATH', COLLECTIONS_ROOT)
 
 from reliability_support import FOREIGN_ENV, OPEN_BUGS, PlaybookRunner, duplicate_count  # noqa: E402
 
