@@ -88,8 +88,8 @@ def api(server):
 def others(api):
     """A second normal user, a superuser and a read-only token for the first user."""
     api.seed_acedata(users=[{'id': OTHER, 'username': 'other'}, {'id': ADMIN, 'username': 'admin', 'is_superuser': True}],
-             tokens=[{'token': OTHER_TOKEN, 'user_id': OTHER}, {'token': ADMIN_TOKEN, 'user_id': ADMIN},
-                     {'token': READ_ONLY_TOKEN, 'user_id': ME, 'permissions': ['applications:read']}])
+                     tokens=[{'token': OTHER_TOKEN, 'user_id': OTHER}, {'token': ADMIN_TOKEN, 'user_id': ADMIN},
+                             {'token': READ_ONLY_TOKEN, 'user_id': ME, 'permissions': ['applications:read']}])
     return api
 
 

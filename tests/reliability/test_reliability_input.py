@@ -400,7 +400,7 @@ def exercise(emulator, option, value):
         emulator.seed({'apig': {'quotas': [{'name': 'hyp_quota', 'call_limits': 10, 'time_unit': 'DAY', 'time_interval': 1}]}})
     if option.module == 'acedata_application_info':
         emulator.seed({'acedata': {'applications': [{'service_id': SERVICE_IDS['midjourney']},
-                                               {'service_id': SERVICE_IDS['suno'], 'type': 'Period'}, {'scope': 'Global'}]}})
+                                                    {'service_id': SERVICE_IDS['suno'], 'type': 'Period'}, {'scope': 'Global'}]}})
     seq = emulator.server.emulator.seq
     main = module_main(option.module)
     result, crash = run_module(main, args)

@@ -132,7 +132,7 @@ def test_a_429_storm_converges_with_bounded_attempts(emulator, fresh, ledger):
         wanted = items(0, 30)
         before = emulator.last_seq()
         emulator.fault('apig', None, None, status=429, retry_after=0.1, probability=0.2, times=10 ** 6,
-                  body={'error_code': 'APIG.0308', 'error_msg': 'throttled'})
+                       body={'error_code': 'APIG.0308', 'error_msg': 'throttled'})
         result = run_list(emulator, fresh, wanted, concurrency=8, retries=8)
         assert not result.get('failed'), result.get('msg')
         sent = emulator.requests(before)
