@@ -179,7 +179,7 @@ def test_application_diff_shows_null_as_the_result_does(emulator_server, tmp_pat
 
 def test_delete_diff_shows_the_bound_apps(emulator_server, tmp_path):
     adhoc(emulator_server.url, 'apig_app_quota', 'name=diff_quota call_limits=5 time_unit=DAY time_interval=1 '
-                                      'apps=consumer_app_c')
+                                                 'apps=consumer_app_c')
     result = with_diff(emulator_server.url, tmp_path, 'apig_app_quota', {'name': 'diff_quota', 'state': 'absent'})
     assert result['changed'] and result['diff']['before']['apps'] == ['consumer_app_c'], result
     assert result['diff']['after'] == {}
