@@ -12,6 +12,7 @@ here, with ``tests/`` on ``sys.path``.
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -35,3 +36,13 @@ def collections_root(scratch=None):
     if not os.path.islink(link):
         os.symlink(os.path.realpath(ROOT), link)
     return base
+
+
+def use_collections_root():
+    """``collections_root()``, put first on ``sys.path`` (to import the collection's Python code) and
+    in ``ANSIBLE_COLLECTIONS_PATH`` unless that is set; for the test suites run in this process."""
+    root = collections_root()
+    if root not in sys.path:
+        sys.path.insert(0, root)
+    os.environ.setdefault('ANSIBLE_COLLECTIONS_PATH', root)
+    return root

@@ -3,8 +3,8 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """What the benchmark stands on: the emulator, ansible-playbook runs, process measurements, tables.
 
-``Emulator`` runs the emulator in this process (a thread), so that the ansible-playbook process tree
-measured is Ansible alone. ``Ansible`` runs playbooks with the ``bench_marks`` callback, which tells
+``Emulator`` runs the emulator in this process (a thread, steered by the shared ``EmulatorClient``), so
+that the ansible-playbook process tree measured is Ansible alone. ``Ansible`` runs playbooks with the ``bench_marks`` callback, which tells
 which emulator requests and how much wall time belong to each task. ``measure`` runs a command and
 reports its wall time, CPU time and memory.
 """
@@ -18,7 +18,6 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.request
 
 BENCH = os.path.dirname(os.path.abspath(__file__))
 TESTS = os.path.dirname(BENCH)
@@ -28,6 +27,7 @@ if TESTS not in sys.path:
 
 from emulator import seed as S  # noqa: E402 pylint: disable=wrong-import-position
 from collection_root import collections_root  # noqa: E402 pylint: disable=wrong-import-position
+from emulator.client import EmulatorClient, acedata_connection, apig_connection  # noqa: E402,F401 pylint: disable=wrong-import-position,unused-import
 from emulator.core import BackgroundServer  # noqa: E402 pylint: disable=wrong-import-position
 
 APIG_PREFIX = '/v2/%s/apigw/instances/%s' % (S.PROJECT_ID, S.INSTANCE_ID)
@@ -86,66 +86,24 @@ def summarise_requests(entries):
     return lines
 
 
-class Emulator:
-    """The emulator in a background thread, steered through its control API."""
+class Emulator(EmulatorClient):
+    """The emulator in a background thread, with the benchmark's fixed latency per API request."""
 
     def __init__(self, latency_ms):
         self.latency_ms = latency_ms
-        self.server = BackgroundServer().__enter__()
-        self.url = self.server.url
+        server = BackgroundServer().__enter__()
+        super().__init__(server.url, server)
         self.reset()
-
-    def control(self, method, name, body=None):
-        data = json.dumps(body).encode('utf-8') if body is not None else None
-        request = urllib.request.Request(self.url + '/_emulator/' + name, data=data, method=method,
-                                         headers={'Content-Type': 'application/json'})
-        with urllib.request.urlopen(request, timeout=120) as answer:
-            text = answer.read().decode('utf-8')
-        return json.loads(text) if text else None
 
     def reset(self, seed=None):
         """Back to the default seed plus ``seed`` (a ``POST /_emulator/seed`` document), latency set."""
-        self.control('POST', 'reset')
+        super().reset()
         if seed:
-            self.control('POST', 'seed', seed)
-        self.configure(latency_ms=self.latency_ms)
-
-    def configure(self, **config):
-        self.control('POST', 'config', config)
-
-    def last_seq(self):
-        return self.control('GET', 'requests?since=%d' % (10 ** 12))['last_seq']
-
-    def requests(self, since=0, until=None):
-        entries = self.control('GET', 'requests?since=%d' % since)['requests']
-        return [entry for entry in entries if until is None or entry['seq'] <= until]
-
-    def iam_token(self):
-        """A project-scoped IAM token of the seed user (for the token-auth variants)."""
-        body = {'auth': {'identity': {'methods': ['password'],
-                                      'password': {'user': {'name': S.USER_NAME, 'password': S.USER_PASSWORD,
-                                                            'domain': {'name': S.DOMAIN_NAME}}}},
-                         'scope': {'project': {'id': S.PROJECT_ID}}}}
-        request = urllib.request.Request(self.url + '/v3/auth/tokens?nocatalog=true', method='POST',
-                                         data=json.dumps(body).encode('utf-8'),
-                                         headers={'Content-Type': 'application/json'})
-        with urllib.request.urlopen(request, timeout=30) as answer:
-            return answer.headers['X-Subject-Token']
+            self.seed(seed)
+        self.config(latency_ms=self.latency_ms)
 
     def close(self):
         self.server.__exit__(None, None, None)
-
-
-def apig_connection(url, **overrides):
-    """Connection options of the apig_* modules for the emulator (AK/SK, project id given)."""
-    options = dict(instance_id=S.INSTANCE_ID, region=S.REGION, project_id=S.PROJECT_ID, access_key=S.ACCESS_KEY,
-                   secret_key=S.SECRET_KEY, apig_endpoint=url, iam_endpoint=url)
-    options.update(overrides)
-    return dict((key, value) for key, value in options.items() if value is not None)
-
-
-def acedata_connection(url):
-    return dict(api_token=S.ACEDATA_TOKEN, api_url=url)
 
 
 # ---------------------------------------------------------------------------------------------

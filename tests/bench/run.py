@@ -39,21 +39,22 @@ from collections import namedtuple
 
 from harness import LEGEND, ROOT, Ansible, Emulator, Table, acedata_connection, apig_connection, is_write, S, \
     summarise_requests, task
+from emulator.request_counts import MINIMUM, PAGE, lookup_requests
 
 QUOTA_MODULE = 'apiops.provisioning.apig_app_quota'
 APPLICATION_MODULE = 'apiops.provisioning.acedata_application'
 MIDJOURNEY = S.DEFAULT_SEED['acedata']['services'][0]['id']
 LIMITS = dict(call_limits=100, time_unit='DAY', time_interval=1)
 APPS_AB = ['consumer_app_a', 'consumer_app_b']
-APIG_PAGE = 500
 
-# One measured task: ``minimum`` is the fewest requests the APIs allow for it, ``why`` says which.
+# One measured task: ``minimum`` is the fewest requests the APIs allow for it, ``why`` says which
+# (both from the table ``MINIMUM``, which the functional tests assert too).
 Op = namedtuple('Op', 'module label action args minimum why check_mode')
 
 
-def op(label, action, args, minimum, why, check_mode=False):
+def op(label, action, args, check_mode=False):
     module = action.rsplit('.', 1)[1]
-    return Op(module, label, action, args, minimum, why, check_mode)
+    return Op(module, label, action, args, *MINIMUM[module, label], check_mode)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -72,56 +73,38 @@ def request_plan(url, token):
     ace_info = 'apiops.provisioning.acedata_application_info'
     by_uuid = dict(ace, service=MIDJOURNEY, allow_consume_global=True)
     return [
-        op('create, no apps', QUOTA_MODULE, plain, 3, 'lookup, POST, GET (the create answer lacks remark and bound_app_num)'),
-        op('unchanged, no apps', QUOTA_MODULE, plain, 1, 'lookup'),
-        op('update call_limits (check mode)', QUOTA_MODULE, dict(plain, call_limits=200), 1, 'lookup; nothing written',
-           check_mode=True),
-        op('update call_limits, no apps', QUOTA_MODULE, dict(plain, call_limits=200), 2, 'lookup, PUT (its answer is the quota)'),
-        op('delete, no apps', QUOTA_MODULE, dict(plain, state='absent'), 2, 'lookup, DELETE'),
-        op('delete again (absent)', QUOTA_MODULE, dict(plain, state='absent'), 1, 'lookup'),
-        op('create, apps [a, b] by name', QUOTA_MODULE, dict(bound, apps=APPS_AB), 8,
-           'lookup, one page of apps (names to ids), 1 bound-quota per app (is it free?), POST, GET, bind, bound-apps '
-           '(the bind shows in reads: they may lag, docs/fidelity.md A4)'),
-        op('unchanged, apps [a, b]', QUOTA_MODULE, dict(bound, apps=APPS_AB), 2, 'lookup, bound-apps'),
-        op('bind one more app, apps [a, b, c]', QUOTA_MODULE, dict(bound, apps=abc), 5,
-           'lookup, bound-apps, bindable-apps (resolves c and shows it free, if its inferred meaning holds), bind, '
-           'bound-apps (the bind shows in reads); the '
-           'module resolves c and reads its bound-quota instead (1 more): the reference only infers what bindable-apps '
-           'lists, and binding an app that another quota holds might move it'),
-        op('update remark, apps [a, b, c]', QUOTA_MODULE, dict(bound, apps=abc, remark='bench'), 3, 'lookup, bound-apps, PUT'),
-        op('purge b, apps [a, c]', QUOTA_MODULE, dict(bound, apps=['consumer_app_a', 'consumer_app_c'], purge_apps=True),
-           4, 'lookup, bound-apps, DELETE bound-apps/{b}, bound-apps (the unbind shows in reads)'),
-        op('unchanged, AK/SK, no project_id', QUOTA_MODULE, dict(bound, project_id=None), 2, 'IAM project lookup, lookup'),
-        op('unchanged, auth_token', QUOTA_MODULE, dict(bound, auth_token=token, **no_aksk), 1, 'lookup'),
-        op('unchanged, auth_token, no project_id', QUOTA_MODULE, dict(bound, auth_token=token, project_id=None, **no_aksk),
-           2, 'IAM auth/projects, lookup'),
-        op('unchanged, user/password', QUOTA_MODULE, dict(bound, **dict(password, **no_aksk)), 2, 'token exchange, lookup'),
-        op('unchanged, user/password, no project_id', QUOTA_MODULE, dict(bound, project_id=None, **dict(password, **no_aksk)),
-           2, 'token exchange (the token names the project), lookup'),
-        op('all quotas (1 quota, 2 bound apps)', info, aksk, 2, 'list, bound-apps of each quota'),
-        op('name bench_bound', info, dict(aksk, name='bench_bound'), 2, 'list by name, bound-apps'),
-        op('names [bench_bound, bench_plain, bench_none]', info, dict(aksk, names=['bench_bound', 'bench_plain', 'bench_none']),
-           3, 'one page of quotas (it holds the whole gateway), bound-apps of each quota found (bound_app_num is no '
-           'evidence: docs/fidelity.md A3)'),
-        op('delete, apps [a, c] given', QUOTA_MODULE, dict(bound, apps=['consumer_app_a', 'consumer_app_c'], state='absent'),
-           2, 'lookup, DELETE (the bindings go with the quota)'),
-        op('create, service UUID', APPLICATION_MODULE, by_uuid, 2, 'list (service filter), POST (its answer is complete)'),
-        op('unchanged, service UUID', APPLICATION_MODULE, by_uuid, 1, 'list'),
-        op('update allow_consume_global, UUID', APPLICATION_MODULE, dict(by_uuid, allow_consume_global=False), 2,
-           'list, POST update-allow-consume-global'),
-        op('unchanged, service alias', APPLICATION_MODULE, dict(ace, service='midjourney', allow_consume_global=False), 2,
-           'service by alias, list'),
-        op('create (check mode), alias', APPLICATION_MODULE, dict(ace, service='openai'), 2, 'service by alias, list',
-           check_mode=True),
-        op('create, service alias', APPLICATION_MODULE, dict(ace, service='suno'), 3, 'service by alias, list, POST'),
-        op('update allow_consume_global, alias', APPLICATION_MODULE, dict(ace, service='suno', allow_consume_global=False),
-           3, 'service by alias, list, POST update-allow-consume-global'),
+        op('create, no apps', QUOTA_MODULE, plain),
+        op('unchanged, no apps', QUOTA_MODULE, plain),
+        op('update call_limits (check mode)', QUOTA_MODULE, dict(plain, call_limits=200), check_mode=True),
+        op('update call_limits, no apps', QUOTA_MODULE, dict(plain, call_limits=200)),
+        op('delete, no apps', QUOTA_MODULE, dict(plain, state='absent')),
+        op('delete again (absent)', QUOTA_MODULE, dict(plain, state='absent')),
+        op('create, apps [a, b] by name', QUOTA_MODULE, dict(bound, apps=APPS_AB)),
+        op('unchanged, apps [a, b]', QUOTA_MODULE, dict(bound, apps=APPS_AB)),
+        op('bind one more app, apps [a, b, c]', QUOTA_MODULE, dict(bound, apps=abc)),
+        op('update remark, apps [a, b, c]', QUOTA_MODULE, dict(bound, apps=abc, remark='bench')),
+        op('purge b, apps [a, c]', QUOTA_MODULE, dict(bound, apps=['consumer_app_a', 'consumer_app_c'], purge_apps=True)),
+        op('unchanged, AK/SK, no project_id', QUOTA_MODULE, dict(bound, project_id=None)),
+        op('unchanged, auth_token', QUOTA_MODULE, dict(bound, auth_token=token, **no_aksk)),
+        op('unchanged, auth_token, no project_id', QUOTA_MODULE, dict(bound, auth_token=token, project_id=None, **no_aksk)),
+        op('unchanged, user/password', QUOTA_MODULE, dict(bound, **dict(password, **no_aksk))),
+        op('unchanged, user/password, no project_id', QUOTA_MODULE, dict(bound, project_id=None, **dict(password, **no_aksk))),
+        op('all quotas (1 quota, 2 bound apps)', info, aksk),
+        op('name bench_bound', info, dict(aksk, name='bench_bound')),
+        op('names [bench_bound, bench_plain, bench_none]', info, dict(aksk, names=['bench_bound', 'bench_plain', 'bench_none'])),
+        op('delete, apps [a, c] given', QUOTA_MODULE, dict(bound, apps=['consumer_app_a', 'consumer_app_c'], state='absent')),
+        op('create, service UUID', APPLICATION_MODULE, by_uuid),
+        op('unchanged, service UUID', APPLICATION_MODULE, by_uuid),
+        op('update allow_consume_global, UUID', APPLICATION_MODULE, dict(by_uuid, allow_consume_global=False)),
+        op('unchanged, service alias', APPLICATION_MODULE, dict(ace, service='midjourney', allow_consume_global=False)),
+        op('create (check mode), alias', APPLICATION_MODULE, dict(ace, service='openai'), check_mode=True),
+        op('create, service alias', APPLICATION_MODULE, dict(ace, service='suno')),
+        op('update allow_consume_global, alias', APPLICATION_MODULE, dict(ace, service='suno', allow_consume_global=False)),
         {'acedata_service_detail_broken': True},
-        op('unchanged, alias, service detail route broken', APPLICATION_MODULE, dict(ace, service='suno'), 2,
-           'list of services (<= 100), list'),
+        op('unchanged, alias, service detail route broken', APPLICATION_MODULE, dict(ace, service='suno')),
         {'acedata_service_detail_broken': False},
-        op('all applications (2)', ace_info, ace, 1, 'list (<= 100 applications)'),
-        op('service alias', ace_info, dict(ace, service='suno'), 2, 'service by alias, list'),
+        op('all applications (2)', ace_info, ace),
+        op('service alias', ace_info, dict(ace, service='suno')),
     ]
 
 
@@ -177,7 +160,7 @@ def section_lookup(ansible, emulator, sizes, repeat=3):
                         "quotas. The API's name filter is a substring match, so `bench_quota_1..N` all match it and every "
                         "match must be read (%d per page) to find the exact name; `other_1..N` do not match. Expected: "
                         "ceil(matches / %d) requests, nothing else. The task time is the median of %d identical tasks."
-                        % (APIG_PAGE, APIG_PAGE, repeat))
+                        % (PAGE, PAGE, repeat))
     for size in sizes:
         for prefix, matching in (('bench_quota_', True), ('other_', False)):
             quotas = [dict(name='bench_quota', **LIMITS)] + [dict(name='%s%d' % (prefix, i), **LIMITS)
@@ -188,7 +171,7 @@ def section_lookup(ansible, emulator, sizes, repeat=3):
             counts = [len(ansible.requests_of(mark)) for mark in marks]
             matches = size + 1 if matching else 1
             table.add(size + 1, '%s1..%d' % (prefix, size), matches, '/'.join(str(c) for c in sorted(set(counts))),
-                      math.ceil(matches / APIG_PAGE), '%.2f' % statistics.median(m['end'] - m['start'] for m in marks),
+                      lookup_requests(matches), '%.2f' % statistics.median(m['end'] - m['start'] for m in marks),
                       summarise_requests(ansible.requests_of(marks[-1])))
             print('  lookup: %d quotas (%s...): %s requests' % (size + 1, prefix, counts), flush=True)
     return [table]
@@ -214,7 +197,7 @@ def scale_vars(url, count):
 
 def provisioned(emulator, count):
     """How many of the benchmark's services have their application, quota and binding."""
-    state = emulator.control('GET', 'state')
+    state = emulator.state()
     apps = sum(1 for app in state['acedata']['applications'] if (app.get('service') or {}).get('alias', '').startswith('bench-svc-'))
     quotas = [quota for quota in state['apig']['quotas'] if quota['name'].startswith('bench_svc_')]
     bound = sum(1 for quota in quotas if quota['bound_app_num'] == 1)
@@ -325,7 +308,7 @@ def list_run(ansible, emulator, name, items, concurrency=4):
 
 
 def quota_state(emulator, prefix):
-    state = emulator.control('GET', 'state')['apig']
+    state = emulator.state()['apig']
     quotas = [quota for quota in state['quotas'] if quota['name'].startswith(prefix)]
     names = [quota['name'] for quota in quotas]
     ids = set(quota['app_quota_id'] for quota in quotas)
@@ -344,11 +327,11 @@ def section_lists(ansible, emulator, size, big, latencies, concurrencies, storm_
                   intro='`apig_app_quota` with `quotas:` %d items (the first %d bind one app each), concurrency 4, '
                         'latency %g ms. The unchanged re-run reads the gateway\'s quotas once (ceil(%d / %d) pages) '
                         'and the bindings of each quota whose `apps` are given; expected at most ceil(N / %d) + the '
-                        'quotas with bindings.' % (big, with_apps, emulator.latency_ms, big, APIG_PAGE, APIG_PAGE))
+                        'quotas with bindings.' % (big, with_apps, emulator.latency_ms, big, PAGE, PAGE))
     for label in ('first', 'unchanged'):
         print('  %d quotas, %s...' % (big, label), flush=True)
         mark, entries, seconds = list_run(ansible, emulator, 'list %d %s' % (big, label), items)
-        expected = '' if label == 'first' else math.ceil(big / APIG_PAGE) + with_apps
+        expected = '' if label == 'first' else math.ceil(big / PAGE) + with_apps
         table.add(label, '%.1f' % seconds, len(entries), sum(1 for entry in entries if is_write(entry)), expected,
                   mark['changed'], '%d/%d/%d' % quota_state(emulator, 'bench_lq_'))
     tables.append(table)
@@ -397,7 +380,7 @@ def section_lists(ansible, emulator, size, big, latencies, concurrencies, storm_
         failed = 0 if mark['status'] == 'ok' else (mark['msg'] or '').count('quotas[')
         table.add(label, '%.1f' % seconds, len(entries), throttled, applied, failed, mark['changed'],
                   '%d/%d/%d' % quota_state(emulator, 'bench_lq_'))
-    emulator.control('DELETE', 'faults')
+    emulator.clear_faults()
     tables.append(table)
     return tables
 

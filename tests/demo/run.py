@@ -11,44 +11,30 @@ changes, prints what exists, and stops the emulator.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, 'tests'))
 
 from collection_root import collections_root  # noqa: E402 pylint: disable=wrong-import-position
 from emulator import seed  # noqa: E402 pylint: disable=wrong-import-position
+from emulator.client import EmulatorClient, EmulatorError, start_process  # noqa: E402 pylint: disable=wrong-import-position
 
 
 def start_emulator(workdir):
-    port_file = os.path.join(workdir, 'emulator.port')
-    env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, 'tests'))
     # Its error output goes to a file: a pipe nobody reads can fill and hang the emulator.
     log_path = os.path.join(workdir, 'emulator.log')
     with open(log_path, 'wb') as log:
-        proc = subprocess.Popen([sys.executable, '-m', 'emulator', '--port', '0', '--port-file', port_file],
-                                env=env, stdout=subprocess.DEVNULL, stderr=log)
-    deadline = time.time() + 30
-    while not os.path.exists(port_file):
-        if proc.poll() is not None or time.time() > deadline:
-            proc.kill()
-            with open(log_path, encoding='utf-8', errors='replace') as handle:
-                raise SystemExit('the emulator did not start: %s' % handle.read()[-3000:])
-        time.sleep(0.05)
-    with open(port_file, encoding='utf-8') as handle:
-        return proc, 'http://127.0.0.1:%d' % int(handle.read())
-
-
-def control(url, path):
-    with urllib.request.urlopen(url + '/_emulator/' + path, timeout=10) as response:
-        return json.loads(response.read().decode())
+        try:
+            return start_process(os.path.join(workdir, 'emulator.port'), stderr=log)
+        except EmulatorError:
+            pass
+    with open(log_path, encoding='utf-8', errors='replace') as handle:
+        raise SystemExit('the emulator did not start: %s' % handle.read()[-3000:])
 
 
 def run_playbook(env, label, *extra):
@@ -66,7 +52,7 @@ def run_playbook(env, label, *extra):
 
 def counts(url):
     """How many applications, quotas and bindings the emulator holds."""
-    state = control(url, 'state')
+    state = EmulatorClient(url).state()
     quotas = state['apig']['quotas']
     return {'application': len(state['acedata']['applications']), 'quota': len(quotas),
             'binding': sum(len(quota.get('app_ids') or []) for quota in quotas)}
@@ -82,7 +68,8 @@ def created(before, after):
 
 
 def summary(url):
-    state = control(url, 'state')
+    emulator = EmulatorClient(url)
+    state = emulator.state()
     services = dict((s['id'], s['alias']) for s in state['acedata']['services'])
     print('\n=== What exists now ===')
     print('Ace Data Cloud applications:')
@@ -96,8 +83,8 @@ def summary(url):
         bound = ', '.join(apps.get(app_id, app_id) for app_id in quota.get('app_ids') or [])
         print('  %-18s %6d calls per %s %-6s bound: %s' % (
             quota['name'], quota['call_limits'], quota['time_interval'], quota['time_unit'], bound or '-'))
-    log = control(url, 'requests')
-    print('Requests the emulator received: %d (%d writes)' % (len(log['requests']), log['writes']))
+    log = emulator.requests()
+    print('Requests the emulator received: %d (%d writes)' % (len(log), sum(1 for r in log if r['method'] != 'GET')))
 
 
 def main():
@@ -115,10 +102,9 @@ def main():
             empty = counts(url)
             first = run_playbook(env, 'First run: provision three services')
             after_first = counts(url)
-            before = control(url, 'requests')['last_seq']
+            before = EmulatorClient(url).last_seq()
             second = run_playbook(env, 'Second run: nothing to change')
-            log = control(url, 'requests')
-            writes = [r for r in log['requests'] if r['seq'] > before and r['method'] != 'GET']
+            writes = [r for r in EmulatorClient(url).requests(before) if r['method'] != 'GET']
             summary(url)
             # The recap's changed= counts tasks (a looped task counts once), not objects.
             print('\nFirst run: created %s (in %s changed task(s) of the play recap).' % (

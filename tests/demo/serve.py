@@ -18,10 +18,8 @@ import argparse
 import os
 import shlex
 import signal
-import subprocess
 import sys
 import tempfile
-import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TESTS = os.path.join(ROOT, 'tests')
@@ -29,6 +27,7 @@ sys.path.insert(0, TESTS)
 
 from collection_root import collections_root  # noqa: E402 pylint: disable=wrong-import-position
 from emulator import seed  # noqa: E402 pylint: disable=wrong-import-position
+from emulator.client import EmulatorError, start_process  # noqa: E402 pylint: disable=wrong-import-position
 
 
 def exports(url, bin_dir=None, collections=None):
@@ -70,23 +69,16 @@ def main(argv=None):
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix='apiops-emulator-') as workdir:
-        port_file = os.path.join(workdir, 'port')
-        env = dict(os.environ, PYTHONPATH=TESTS)
-        proc = subprocess.Popen([sys.executable, '-m', 'emulator', '--port', str(args.port), '--port-file', port_file],
-                                env=env, stdout=subprocess.DEVNULL)
+        try:
+            proc, url = start_process(os.path.join(workdir, 'port'), port=args.port)
+        except EmulatorError:
+            print('the emulator did not start', file=sys.stderr)
+            return 1
 
         def stop(*_):
             proc.terminate()
         signal.signal(signal.SIGTERM, stop)
         try:
-            deadline = time.time() + 30
-            while not os.path.exists(port_file):
-                if proc.poll() is not None or time.time() > deadline:
-                    print('the emulator did not start', file=sys.stderr)
-                    return 1
-                time.sleep(0.05)
-            with open(port_file, encoding='utf-8') as handle:
-                url = 'http://127.0.0.1:%d' % int(handle.read())
             lines = export_lines(exports(url))
             print('Emulator listening at %s (Ctrl-C stops it).' % url)
             print('Paste these lines into another shell; then every module runs with no options but its own:\n')

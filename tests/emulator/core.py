@@ -482,16 +482,16 @@ def make_server(emulator, host='127.0.0.1', port=0, certfile=None, keyfile=None)
     return server
 
 
-def build_emulator(seed=None, readings=None):
-    """An emulator with every API plugin registered, playing ``readings`` (a set of names; by
-    default those of the ``EMULATOR_READINGS`` environment variable)."""
+def build_emulator(seed=None, readings=None, plugins=None):
+    """An emulator with the API ``plugins`` registered (by default every one), playing ``readings``
+    (a set of names; by default those of the ``EMULATOR_READINGS`` environment variable)."""
     from .apig import ApigPlugin, IamPlugin
     from .acedata import AceDataPlugin
 
     if readings is None:
         readings = readings_from(os.environ.get('EMULATOR_READINGS'))
     emulator = Emulator(seed if seed is not None else default_seed(), readings)
-    for plugin in (IamPlugin, ApigPlugin, AceDataPlugin):
+    for plugin in plugins or (IamPlugin, ApigPlugin, AceDataPlugin):
         emulator.add_plugin(plugin)
     return emulator
 
@@ -504,8 +504,8 @@ def default_seed():
 class BackgroundServer:
     """Run an emulator in a thread (for pytest fixtures and benchmarks)."""
 
-    def __init__(self, seed=None, certfile=None, keyfile=None, readings=None):
-        self.emulator = build_emulator(seed, readings)
+    def __init__(self, seed=None, certfile=None, keyfile=None, readings=None, plugins=None):
+        self.emulator = build_emulator(seed, readings, plugins)
         self.server = make_server(self.emulator, certfile=certfile, keyfile=keyfile)
         scheme = 'https' if certfile else 'http'
         self.url = '%s://127.0.0.1:%d' % (scheme, self.server.server_address[1])

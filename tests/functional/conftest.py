@@ -1,7 +1,10 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) 2026, apiops.provisioning contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Functional tests import the emulator (``tests/emulator``) and the collection itself."""
+"""Functional tests import the emulator (``tests/emulator``) and the collection itself.
+
+The emulator's fixtures are ``emulator.fixtures``: ``emulator_server`` and ``emulator``.
+"""
 
 from __future__ import annotations
 
@@ -12,9 +15,8 @@ TESTS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 if TESTS not in sys.path:
     sys.path.insert(0, TESTS)
 
-from collection_root import collections_root  # noqa: E402 pylint: disable=wrong-import-position
+from collection_root import use_collections_root  # noqa: E402 pylint: disable=wrong-import-position
 
-COLLECTIONS_ROOT = collections_root()
-if COLLECTIONS_ROOT not in sys.path:
-    sys.path.insert(0, COLLECTIONS_ROOT)
-os.environ.setdefault('ANSIBLE_COLLECTIONS_PATH', COLLECTIONS_ROOT)
+COLLECTIONS_ROOT = use_collections_root()
+
+pytest_plugins = ['emulator.fixtures']

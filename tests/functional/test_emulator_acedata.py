@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 
 import pytest
 import requests
 
 from emulator import seed as S
 from emulator.acedata import AceDataPlugin
-from emulator.core import Emulator, default_seed, make_server
+from emulator.client import EmulatorClient
+from emulator.core import BackgroundServer
 
 TOKEN = S.ACEDATA_TOKEN
 ME = S.ACEDATA_USER_ID
@@ -41,9 +41,9 @@ DENIED = {'detail': 'You do not have permission to perform this action.', 'code'
 
 # -- fixtures ------------------------------------------------------------------------------------------
 
-class Client:
+class Client(EmulatorClient):
     def __init__(self, url):
-        self.url = url
+        super().__init__(url)
         self.session = requests.Session()
 
     def call(self, method, path, body=None, query=None, token=TOKEN, data=None, headers=None):
@@ -58,13 +58,8 @@ class Client:
         return self.session.request(method, self.url + '/api/v1' + path, params=query, data=data,
                                     headers=headers, timeout=10)
 
-    def control(self, method, name, body=None):
-        response = self.session.request(method, self.url + '/_emulator/' + name, json=body, timeout=10)
-        assert response.status_code in (200, 204), response.text
-        return response.json() if response.content else None
-
-    def seed(self, **section):
-        return self.control('POST', 'seed', {'acedata': section})['acedata']
+    def seed_acedata(self, **section):
+        return self.seed({'acedata': section})['acedata']
 
     def create(self, expect=201, **body):
         response = self.call('POST', '/applications/', body)
@@ -79,28 +74,22 @@ class Client:
 
 @pytest.fixture(scope='module')
 def server():
-    emulator = Emulator(default_seed())
-    emulator.add_plugin(AceDataPlugin)
-    httpd = make_server(emulator)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield Client('http://127.0.0.1:%d' % httpd.server_address[1])
-    httpd.shutdown()
-    httpd.server_close()
+    with BackgroundServer(readings=(), plugins=[AceDataPlugin]) as background:
+        yield Client(background.url)
 
 
 @pytest.fixture
 def api(server):
-    server.control('POST', 'reset')
+    server.reset()
     return server
 
 
 @pytest.fixture
 def others(api):
     """A second normal user, a superuser and a read-only token for the first user."""
-    api.seed(users=[{'id': OTHER, 'username': 'other'}, {'id': ADMIN, 'username': 'admin', 'is_superuser': True}],
-             tokens=[{'token': OTHER_TOKEN, 'user_id': OTHER}, {'token': ADMIN_TOKEN, 'user_id': ADMIN},
-                     {'token': READ_ONLY_TOKEN, 'user_id': ME, 'permissions': ['applications:read']}])
+    api.seed_acedata(users=[{'id': OTHER, 'username': 'other'}, {'id': ADMIN, 'username': 'admin', 'is_superuser': True}],
+                     tokens=[{'token': OTHER_TOKEN, 'user_id': OTHER}, {'token': ADMIN_TOKEN, 'user_id': ADMIN},
+                             {'token': READ_ONLY_TOKEN, 'user_id': ME, 'permissions': ['applications:read']}])
     return api
 
 
@@ -181,7 +170,7 @@ def test_create_global(api):
 
 
 def test_free_amount_granted_on_create(api):
-    free = api.seed(services=[{'alias': 'freebie', 'title': 'Freebie', 'free_amount': 50}])['services'][-1]
+    free = api.seed_acedata(services=[{'alias': 'freebie', 'title': 'Freebie', 'free_amount': 50}])['services'][-1]
     assert api.create(service_id=free['id'])['remaining_amount'] == 50
 
 
@@ -238,7 +227,7 @@ def test_duplication(api):
     api.create(scope='Global')
     assert_error(api.call('POST', '/applications/', {'scope': 'Global'}), 400, duplicate)
     # a seeded application of another user does not conflict
-    api.seed(applications=[{'user_id': OTHER, 'service_id': OPENAI}])
+    api.seed_acedata(applications=[{'user_id': OTHER, 'service_id': OPENAI}])
     api.create(service_id=OPENAI)
     assert len(api.control('GET', 'state')['acedata']['applications']) == 6
 
@@ -251,7 +240,7 @@ def test_application_detail(api):
         response = api.call('GET', path)
         assert response.status_code == 200
         assert response.json() == app
-    mine_elsewhere = api.seed(applications=[{'user_id': OTHER, 'service_id': MJ}])['applications'][-1]
+    mine_elsewhere = api.seed_acedata(applications=[{'user_id': OTHER, 'service_id': MJ}])['applications'][-1]
     for unknown in ('0e6b1f0c-1111-4222-8333-944455556666', 'not-a-uuid', mine_elsewhere['id']):
         assert_error(api.call('GET', '/applications/%s' % unknown), 404, NOT_FOUND)
 
@@ -309,7 +298,7 @@ def test_update_allow_consume_global_validation(api, body, errors):
 
 
 def test_update_allow_consume_global_unknown(api):
-    other = api.seed(applications=[{'user_id': OTHER, 'service_id': MJ}])['applications'][-1]
+    other = api.seed_acedata(applications=[{'user_id': OTHER, 'service_id': MJ}])['applications'][-1]
     for app_id in (other['id'], '0e6b1f0c-1111-4222-8333-944455556666'):
         assert_error(api.call('POST', '/applications/%s/update-allow-consume-global/' % app_id,
                               {'allow_consume_global': False}), 404, NOT_FOUND)
@@ -319,7 +308,7 @@ def test_update_allow_consume_global_unknown(api):
 
 def seed_many(api, count, **extra):
     apps = [dict(extra, service_id=MJ, created_at='2026-01-01T00:00:%02d.000000Z' % index) for index in range(count)]
-    return api.seed(applications=apps)['applications']
+    return api.seed_acedata(applications=apps)['applications']
 
 
 def test_list_pagination(api):
@@ -379,7 +368,7 @@ def test_list_filters(api):
 
 def test_list_without_user_id_is_forbidden_when_the_page_holds_another_users_app(api):
     mine = seed_many(api, 3)  # 00:00:00 .. 00:00:02
-    api.seed(applications=[{'user_id': OTHER, 'service_id': SUNO, 'created_at': '2026-01-01T00:00:00.500000Z'}])
+    api.seed_acedata(applications=[{'user_id': OTHER, 'service_id': SUNO, 'created_at': '2026-01-01T00:00:00.500000Z'}])
     # newest first: mine[2], mine[1], the other user's application, mine[0]
     first = api.items('/applications/', limit=2)
     assert first['count'] == 4 and [app['id'] for app in first['items']] == [mine[2]['id'], mine[1]['id']]
@@ -391,7 +380,7 @@ def test_list_without_user_id_is_forbidden_when_the_page_holds_another_users_app
 
 
 def test_list_user_id_of_someone_else(others):
-    other_app = others.seed(applications=[{'user_id': OTHER, 'service_id': MJ}])['applications'][-1]
+    other_app = others.seed_acedata(applications=[{'user_id': OTHER, 'service_id': MJ}])['applications'][-1]
     assert_error(others.call('GET', '/applications/', query={'user_id': OTHER}), 403, DENIED)
     assert_error(others.call('GET', '/applications/', query={'user_id': ['me', OTHER]}), 403, DENIED)
     assert_error(others.call('GET', '/credentials/', query={'user_id': OTHER}), 403, DENIED)
@@ -404,8 +393,8 @@ def test_list_user_id_of_someone_else(others):
 
 
 def test_granted_applications(api):
-    other_app = api.seed(applications=[{'user_id': OTHER, 'service_id': MJ}])['applications'][-1]
-    grant = api.seed(credentials=[{'application_id': other_app['id'], 'user_id': ME, 'name': 'for me'}])['credentials'][-1]
+    other_app = api.seed_acedata(applications=[{'user_id': OTHER, 'service_id': MJ}])['applications'][-1]
+    grant = api.seed_acedata(credentials=[{'application_id': other_app['id'], 'user_id': ME, 'name': 'for me'}])['credentials'][-1]
     mine = api.create(service_id=SUNO)
     assert [a['id'] for a in api.items('/applications/', user_id='me')['items']] == [mine['id']]
     granted = api.items('/applications/', user_id='me', affiliation='granted')['items']
@@ -455,7 +444,7 @@ def test_services_alias_filter_is_ignored(api):
 
 
 def test_services_filters_and_pages(api):
-    api.seed(services=[{'alias': 'proxy-x', 'title': 'Proxy X', 'type': 'Proxy', 'tags': ['proxy', 'net']}])
+    api.seed_acedata(services=[{'alias': 'proxy-x', 'title': 'Proxy X', 'type': 'Proxy', 'tags': ['proxy', 'net']}])
     assert [s['alias'] for s in api.items('/services/', id=[MJ, SUNO])['items']] == ['midjourney', 'suno']
     assert [s['alias'] for s in api.items('/services/', type='Proxy')['items']] == ['proxy-x']
     assert api.items('/services/', type=['Api', 'Proxy'])['count'] == 5
@@ -571,7 +560,7 @@ def test_credential_update_validation(api, body, errors):
 
 
 def test_credential_of_another_user(others):
-    theirs = others.seed(applications=[{'user_id': OTHER, 'service_id': MJ}])['applications'][-1]
+    theirs = others.seed_acedata(applications=[{'user_id': OTHER, 'service_id': MJ}])['applications'][-1]
     cred = theirs['credentials'][0]
     for method, path in (('GET', '/credentials/%s'), ('PATCH', '/credentials/%s'), ('DELETE', '/credentials/%s'),
                          ('POST', '/credentials/%s/rotate/')):
@@ -636,7 +625,7 @@ def test_request_log(api):
 
 
 def test_seed_add_and_dump(api):
-    added = api.seed(
+    added = api.seed_acedata(
         users=[{'id': OTHER, 'username': 'other'}],
         services=[{'id': '0e6b1f0c-1111-4222-8333-944455556666', 'alias': 'extra', 'title': 'Extra'}],
         applications=[{'id': '11111111-2222-4333-8444-555555555555', 'user_id': OTHER, 'service_id': MJ,

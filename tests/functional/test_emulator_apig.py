@@ -15,7 +15,6 @@ import hashlib
 import hmac
 import json
 import re
-import threading
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 import pytest
@@ -23,7 +22,8 @@ import requests
 
 from emulator import seed as S
 from emulator.apig import ApigPlugin, IamPlugin, verify_aksk
-from emulator.core import Emulator, Request, default_seed, make_server
+from emulator.client import EmulatorClient
+from emulator.core import BackgroundServer, Request
 
 BASE = '/v2/%s/apigw/instances/%s' % (S.PROJECT_ID, S.INSTANCE_ID)
 APP_A, APP_B, APP_C, APP_AB = (app['id'] for app in S.DEFAULT_SEED['apig']['apps'])
@@ -78,11 +78,11 @@ def sign(method, path, query, headers, body, access, secret):
 
 # -- fixtures ------------------------------------------------------------------------------------------
 
-class Client:
+class Client(EmulatorClient):
     """Calls the emulator like the SDK does: the canonical query is the wire query."""
 
     def __init__(self, url, emulator):
-        self.url = url
+        super().__init__(url)
         self.emulator = emulator
         self.netloc = urlsplit(url).netloc
 
@@ -105,11 +105,6 @@ class Client:
             tamper(sent)
         return requests.request(method, self.url + path + ('?' + query if query else ''), data=data, headers=sent, timeout=10)
 
-    def control(self, method, name, body=None):
-        response = requests.request(method, '%s/_emulator/%s' % (self.url, name), json=body, timeout=10)
-        assert response.status_code in (200, 204), response.text
-        return response.json() if response.content else None
-
     def create(self, **overrides):
         response = self.call('POST', '/app-quotas', dict(QUOTA, **overrides))
         assert response.status_code == 201, response.text
@@ -126,20 +121,13 @@ class Client:
 
 @pytest.fixture(scope='module')
 def server():
-    emulator = Emulator(default_seed())
-    emulator.add_plugin(IamPlugin)
-    emulator.add_plugin(ApigPlugin)
-    httpd = make_server(emulator)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield Client('http://127.0.0.1:%d' % httpd.server_address[1], emulator)
-    httpd.shutdown()
-    httpd.server_close()
+    with BackgroundServer(readings=(), plugins=[IamPlugin, ApigPlugin]) as background:
+        yield Client(background.url, background.emulator)
 
 
 @pytest.fixture
 def api(server):
-    server.control('POST', 'reset')
+    server.reset()
     return server
 
 

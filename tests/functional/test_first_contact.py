@@ -37,12 +37,6 @@ SERVICE_ID = dict((svc['alias'], svc['id']) for svc in S.DEFAULT_SEED['acedata']
 SECRETS = (S.SECRET_KEY, S.ACEDATA_TOKEN, S.USER_PASSWORD)
 
 
-@pytest.fixture(name='emulator', scope='module')
-def emulator_fixture():
-    with BackgroundServer() as server:
-        yield server
-
-
 def user_environment(url, **changes):
     """A shell after pasting what ``make emulator`` prints (nothing else of the caller's set)."""
     env = dict((key, value) for key, value in os.environ.items()
@@ -95,44 +89,44 @@ def test_every_module_is_run_ad_hoc():
     assert sorted(AD_HOC) == module_names()
 
 
-def test_every_module_runs_with_only_environment_variables(emulator):
+def test_every_module_runs_with_only_environment_variables(emulator_server):
     for module in AD_HOC:  # in order: the info modules read what the others made
         args, check = AD_HOC[module]
-        result, output = adhoc(emulator.url, module, args)
+        result, output = adhoc(emulator_server.url, module, args)
         assert not result.get('failed'), (module, result)
         assert check(result), (module, result)
 
 
-def test_the_1x_variable_apig_instance_id_works_too(emulator):
-    result, dummy = adhoc(emulator.url, 'apig_app_quota_info', '', HW_APIG_INSTANCE_ID=None,
+def test_the_1x_variable_apig_instance_id_works_too(emulator_server):
+    result, dummy = adhoc(emulator_server.url, 'apig_app_quota_info', '', HW_APIG_INSTANCE_ID=None,
                           APIG_INSTANCE_ID=S.INSTANCE_ID)
     assert not result.get('failed') and 'app_quotas' in result, result
 
 
 # -- the messages of the first mistakes, before any request --------------------------------------
-def test_missing_instance_id_names_the_variable(emulator):
-    before = len(emulator.emulator.log) if hasattr(emulator.emulator, 'log') else None
-    result, dummy = adhoc(emulator.url, 'apig_app_quota_info', '', HW_APIG_INSTANCE_ID=None)
+def test_missing_instance_id_names_the_variable(emulator_server):
+    before = len(emulator_server.emulator.log) if hasattr(emulator_server.emulator, 'log') else None
+    result, dummy = adhoc(emulator_server.url, 'apig_app_quota_info', '', HW_APIG_INSTANCE_ID=None)
     assert result['failed'] and result['msg'].startswith('instance_id is required')
     assert 'HW_APIG_INSTANCE_ID' in result['msg'] and 'missing required arguments' not in result['msg']
     if before is not None:
-        assert len(emulator.emulator.log) == before
+        assert len(emulator_server.emulator.log) == before
 
 
-def test_missing_token_names_the_variable(emulator):
-    result, dummy = adhoc(emulator.url, 'acedata_application_info', '', ACEDATACLOUD_PLATFORM_TOKEN=None)
+def test_missing_token_names_the_variable(emulator_server):
+    result, dummy = adhoc(emulator_server.url, 'acedata_application_info', '', ACEDATACLOUD_PLATFORM_TOKEN=None)
     assert result['failed'] and result['msg'].startswith('api_token is required')
     assert 'ACEDATACLOUD_PLATFORM_TOKEN' in result['msg']
 
 
-def test_wrong_token_says_what_a_platform_token_is(emulator):
-    result, dummy = adhoc(emulator.url, 'acedata_application_info', '', ACEDATACLOUD_PLATFORM_TOKEN='sk-service-key')
+def test_wrong_token_says_what_a_platform_token_is(emulator_server):
+    result, dummy = adhoc(emulator_server.url, 'acedata_application_info', '', ACEDATACLOUD_PLATFORM_TOKEN='sk-service-key')
     assert result['failed'] and result['status'] == 401
     assert 'Invalid token.' in result['msg'] and '"platform-"' in result['msg'] and 'service key' in result['msg']
 
 
-def test_wrong_password_says_what_to_check(emulator):
-    result, output = adhoc(emulator.url, 'apig_app_quota_info', '', HUAWEICLOUD_SDK_AK=None, HUAWEICLOUD_SDK_SK=None,
+def test_wrong_password_says_what_to_check(emulator_server):
+    result, output = adhoc(emulator_server.url, 'apig_app_quota_info', '', HUAWEICLOUD_SDK_AK=None, HUAWEICLOUD_SDK_SK=None,
                            HW_PROJECT_ID=None, HW_USER_NAME=S.USER_NAME, HW_PASSWORD='Not-the-Passw0rd',
                            HW_DOMAIN_NAME=S.DOMAIN_NAME)
     assert result['failed'] and result['status'] == 401
@@ -140,14 +134,14 @@ def test_wrong_password_says_what_to_check(emulator):
     assert 'Not-the-Passw0rd' not in output
 
 
-def test_unknown_alias_suggests_one(emulator):
-    result, dummy = adhoc(emulator.url, 'acedata_application', 'service=midjouney')
+def test_unknown_alias_suggests_one(emulator_server):
+    result, dummy = adhoc(emulator_server.url, 'acedata_application', 'service=midjouney')
     assert result['failed'] and "did you mean 'midjourney'" in result['msg']
     assert 'acedata_service_info' in result['msg']
 
 
-def test_unreachable_endpoint_says_it_retried(emulator):
-    result, dummy = adhoc(emulator.url, 'acedata_application_info', 'retries=2 retry_max_delay=0.1',
+def test_unreachable_endpoint_says_it_retried(emulator_server):
+    result, dummy = adhoc(emulator_server.url, 'acedata_application_info', 'retries=2 retry_max_delay=0.1',
                           ACEDATACLOUD_PLATFORM_URL='http://127.0.0.1:9')
     assert result['failed'] and 'cannot connect' in result['msg'] and 'gave up after 3 attempts' in result['msg']
 
@@ -155,9 +149,9 @@ def test_unreachable_endpoint_says_it_retried(emulator):
 @pytest.mark.parametrize('module,variable', [('acedata_application_info', 'ACEDATACLOUD_PLATFORM_URL'),
                                              ('apig_app_quota_info', 'HW_APIG_ENDPOINT'),
                                              ('apig_app_quota_info', 'HW_IAM_ENDPOINT')])
-def test_endpoint_userinfo_never_shows(emulator, module, variable):
+def test_endpoint_userinfo_never_shows(emulator_server, module, variable):
     changes = {variable: 'http://admin:Hunter2-userinfo@127.0.0.1:9', 'HW_PROJECT_ID': None}
-    result, output = adhoc(emulator.url, module, 'retries=0', '-vvvv', **changes)
+    result, output = adhoc(emulator_server.url, module, 'retries=0', '-vvvv', **changes)
     assert result['failed'] and 'cannot connect to http://***@127.0.0.1:9' in result['msg'], result
     assert 'Hunter2-userinfo' not in output
 
@@ -178,18 +172,18 @@ def with_diff(url, tmp_path, module, args):
     return json.loads(out.read_text(encoding='utf-8'))
 
 
-def test_application_diff_shows_null_as_the_result_does(emulator, tmp_path):
-    result = with_diff(emulator.url, tmp_path, 'acedata_application', {'service': 'suno'})
+def test_application_diff_shows_null_as_the_result_does(emulator_server, tmp_path):
+    result = with_diff(emulator_server.url, tmp_path, 'acedata_application', {'service': 'suno'})
     assert result['changed'] and result['application']['tags'] is None and result['application']['metadata'] is None
     assert result['diff']['after']['tags'] is None and result['diff']['after']['metadata'] is None, result['diff']
-    again = with_diff(emulator.url, tmp_path, 'acedata_application', {'service': 'suno', 'tags': [], 'metadata': {}})
+    again = with_diff(emulator_server.url, tmp_path, 'acedata_application', {'service': 'suno', 'tags': [], 'metadata': {}})
     assert again['changed'] is False, again  # an empty list or dict asks for what null is
 
 
-def test_delete_diff_shows_the_bound_apps(emulator, tmp_path):
-    adhoc(emulator.url, 'apig_app_quota', 'name=diff_quota call_limits=5 time_unit=DAY time_interval=1 '
-                                          'apps=consumer_app_c')
-    result = with_diff(emulator.url, tmp_path, 'apig_app_quota', {'name': 'diff_quota', 'state': 'absent'})
+def test_delete_diff_shows_the_bound_apps(emulator_server, tmp_path):
+    adhoc(emulator_server.url, 'apig_app_quota', 'name=diff_quota call_limits=5 time_unit=DAY time_interval=1 '
+                                                 'apps=consumer_app_c')
+    result = with_diff(emulator_server.url, tmp_path, 'apig_app_quota', {'name': 'diff_quota', 'state': 'absent'})
     assert result['changed'] and result['diff']['before']['apps'] == ['consumer_app_c'], result
     assert result['diff']['after'] == {}
 

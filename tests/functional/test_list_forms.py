@@ -20,7 +20,9 @@ import pytest
 from ansible.module_utils.testing import patch_module_args
 from ansible_collections.apiops.provisioning.plugins.modules import acedata_application, apig_app_quota
 from emulator import seed as S
-from test_request_counts import LIMITS, PAGE, Emulator, route, server_fixture, writes  # noqa: F401 pylint: disable=unused-import
+from emulator.client import acedata_connection, apig_connection
+from emulator.request_counts import PAGE
+from test_request_counts import LIMITS, Emulator, route, writes
 
 APP_IDS = dict((app['name'], app['id']) for app in S.DEFAULT_SEED['apig']['apps'])
 
@@ -37,31 +39,26 @@ class ListEmulator(Emulator):
             args = dict(args, _ansible_diff=True)
         with patch_module_args(args), contextlib.redirect_stdout(out), pytest.raises(SystemExit):
             module.main()
-        return json.loads(out.getvalue()), self.control('GET', 'requests?since=%d' % before)['requests']
-
-    def state(self):
-        return self.control('GET', 'state')
+        return json.loads(out.getvalue()), self.requests(before)
 
 
 @pytest.fixture(name='emulator')
-def emulator_fixture(server):
-    emulator = ListEmulator(server)
-    emulator.control('POST', 'reset')
-    return emulator
+def emulator_fixture(emulator):
+    """The shared fixture's client (the module's emulator, reset), as a ``ListEmulator``."""
+    return ListEmulator(emulator.url, emulator.server)
 
 
 def quotas_run(emulator, items, check_mode=False, diff=False, **args):
-    return emulator.run_any(apig_app_quota, emulator._apig_args(dict(args, quotas=items)), check_mode, diff)
+    return emulator.run_any(apig_app_quota, apig_connection(emulator.url, **dict(args, quotas=items)), check_mode, diff)
 
 
 def apps_run(emulator, items, check_mode=False, diff=False, **args):
-    return emulator.run_any(acedata_application, dict(args, applications=items, api_token=S.ACEDATA_TOKEN,
-                                                      api_url=emulator.url), check_mode, diff)
+    return emulator.run_any(acedata_application, dict(args, applications=items, **acedata_connection(emulator.url)), check_mode, diff)
 
 
 def seed_apps(emulator, count):
     names = ['list_app_%03d' % i for i in range(count)]
-    emulator.control('POST', 'seed', {'apig': {'apps': [{'name': name} for name in names]}})
+    emulator.seed({'apig': {'apps': [{'name': name} for name in names]}})
     return names
 
 
@@ -94,7 +91,7 @@ def quota_record(name, number):
 def test_unchanged_list_of_1000_quotas_is_two_pages_and_the_bound_ones(emulator):
     quotas = [quota_record('lq_%04d' % i, i + 1) for i in range(1000)]
     bound = [APP_IDS['consumer_app_a'], APP_IDS['consumer_app_b']]
-    emulator.control('POST', 'seed', {'apig': {'quotas': quotas, 'bindings': [
+    emulator.seed({'apig': {'quotas': quotas, 'bindings': [
         dict(app_id=bound[0], app_quota_id=quotas[10]['app_quota_id']),
         dict(app_id=bound[1], app_quota_id=quotas[20]['app_quota_id'])]}})
     items = [dict(LIMITS, name=q['name']) for q in quotas]
@@ -173,7 +170,7 @@ def test_read_needing_checks_fail_every_bad_item_and_write_nothing(emulator):
 
 
 def test_single_form_unchanged_and_exclusive_with_list(emulator):
-    result, _sent = emulator.run_any(apig_app_quota, emulator._apig_args(dict(name='lq_x', quotas=[dict(name='lq_y')])))
+    result, _sent = emulator.run_any(apig_app_quota, apig_connection(emulator.url, name='lq_x', quotas=[dict(name='lq_y')]))
     assert result['failed'] and 'mutually exclusive' in result['msg']
     result, _sent = emulator.apig(name='lq_single', **LIMITS)
     assert result['changed'] and 'results' not in result and result['app_quota']['name'] == 'lq_single'
@@ -181,7 +178,7 @@ def test_single_form_unchanged_and_exclusive_with_list(emulator):
 
 def seed_services(emulator, count):
     services = [{'id': str(uuid.uuid4()), 'alias': 'list-svc-%03d' % i, 'title': 'S%d' % i} for i in range(count)]
-    emulator.control('POST', 'seed', {'acedata': {'services': services}})
+    emulator.seed({'acedata': {'services': services}})
     return services
 
 

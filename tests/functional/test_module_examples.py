@@ -21,11 +21,9 @@ import subprocess
 import sys
 
 import pytest
-import requests
 import yaml
 
 from emulator import seed as S
-from emulator.core import BackgroundServer
 
 TESTS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MODULES_DIR = os.path.join(os.path.dirname(TESTS), 'plugins', 'modules')
@@ -62,43 +60,6 @@ def ansible_playbook():
     """ansible-playbook of the Python running the tests (its venv has requests), else PATH's."""
     here = os.path.join(os.path.dirname(sys.executable), 'ansible-playbook')
     return here if os.access(here, os.X_OK) else shutil.which('ansible-playbook')
-
-
-@pytest.fixture(name='emulator', scope='module')
-def emulator_fixture():
-    with BackgroundServer() as server:
-        yield server
-
-
-class Emu:
-    """The emulator's control API."""
-
-    def __init__(self, url):
-        self.url = url
-
-    def call(self, method, name, body=None, **query):
-        reply = requests.request(method, '%s/_emulator/%s' % (self.url, name), json=body, params=query, timeout=30)
-        reply.raise_for_status()
-        return reply.json() if reply.content else None
-
-    def reset(self):
-        self.call('POST', 'reset')
-
-    def seed(self, document):
-        self.call('POST', 'seed', document)
-
-    def state(self):
-        return self.call('GET', 'state')
-
-    def requests(self, api=None):
-        return self.call('GET', 'requests', **({'api': api} if api else {}))['requests']
-
-
-@pytest.fixture(name='emu')
-def emu_fixture(emulator):
-    control = Emu(emulator.url)
-    control.reset()
-    return control
 
 
 def run_examples(module, url, tmp_path):
@@ -148,7 +109,7 @@ def recap(output):
 def _apig_app_quota(emu, url, tmp_path):
     output = run_examples('apig_app_quota', url, tmp_path)
     assert recap(output)['changed'] == 5, output  # each example changes something
-    writes = [entry for entry in emu.requests('apig') if entry['method'] != 'GET']
+    writes = [entry for entry in emu.requests(api='apig') if entry['method'] != 'GET']
     # The last example, the list form: two quotas created, each binding its app (in either order).
     listed, writes = writes[5:], writes[:5]
     assert [w['method'] for w in listed] == ['POST'] * 4, listed
@@ -189,7 +150,7 @@ def _apig_app_quota_info(emu, url, tmp_path):
     # The debug example shows each quota with the names of its apps.
     assert 'images_daily: consumer_app_a, consumer_app_b' in output, output
     assert 'images_daily_burst: ' in output, output
-    log = emu.requests('apig')
+    log = emu.requests(api='apig')
     assert [entry for entry in log if entry['method'] != 'GET'] == []
     lists = [entry for entry in log if entry['path'] == QUOTAS_PATH]
     assert len(lists) == 3, log  # one per info example
@@ -213,7 +174,7 @@ def _acedata_application(emu, url, tmp_path):
     assert period['allow_consume_global'] is False
     assert period['tags'] == ['team-images']
     assert period['metadata'] == {'cost_center': 'cc-1042'}
-    log = emu.requests('acedata')
+    log = emu.requests(api='acedata')
     assert all(entry['auth'] == 'bearer' for entry in log), log
 
 
@@ -224,7 +185,7 @@ def _acedata_application_info(emu, url, tmp_path):
     before = emu.state()['acedata']['applications']
     output = run_examples('acedata_application_info', url, tmp_path)
     assert recap(output)['changed'] == 0, output
-    log = emu.requests('acedata')
+    log = emu.requests(api='acedata')
     assert log and all(entry['method'] == 'GET' for entry in log), log
     assert emu.state()['acedata']['applications'] == before
 
@@ -234,7 +195,7 @@ def _acedata_service_info(emu, url, tmp_path):
     assert recap(output)['changed'] == 0, output
     aliases = sorted(svc['alias'] for svc in S.DEFAULT_SEED['acedata']['services'] if svc.get('alias'))
     assert '"msg": "%s"' % ', '.join(aliases) in output, output  # the debug example shows every alias
-    reads = emu.requests('acedata')
+    reads = emu.requests(api='acedata')
     assert reads and all(entry['method'] == 'GET' and entry['path'].startswith('/api/v1/services/') for entry in reads)
 
 
@@ -252,10 +213,10 @@ def test_every_module_is_covered():
 
 
 @pytest.mark.parametrize('module', module_names())
-def test_examples_run_against_the_emulator(module, emu, emulator, tmp_path):
+def test_examples_run_against_the_emulator(module, emulator, tmp_path):
     if module not in CHECKS:
         pytest.fail('no check of what the EXAMPLES of %s leave behind: add one to CHECKS' % module)
-    CHECKS[module](emu, emulator.url, tmp_path)
+    CHECKS[module](emulator, emulator.url, tmp_path)
 
 
 def test_examples_are_valid_yaml_tasks():

@@ -18,12 +18,9 @@ import re
 import subprocess
 import sys
 
-import pytest
-import requests
 import yaml
 
 from emulator import seed
-from emulator.core import BackgroundServer
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PLAYBOOK = os.path.join(ROOT, 'playbooks', 'provision.yml')
@@ -36,37 +33,19 @@ with open(os.path.join(ROOT, 'playbooks', 'vars', 'api_access.yml'), encoding='u
 QUOTAS = [service['quota'] for service in SERVICES if service.get('quota')]
 
 
-@pytest.fixture(name='server')
-def server_fixture():
-    """A fresh emulator with the default seed: no application, no quota."""
-    with BackgroundServer() as server:
-        yield server
+def writes_since(emulator, seq):
+    return [(entry['method'], entry['path']) for entry in emulator.requests(seq) if entry['method'] != 'GET']
 
 
-def control(server, path):
-    response = requests.get(server.url + '/_emulator/' + path, timeout=10)
-    response.raise_for_status()
-    return response.json()
-
-
-def last_seq(server):
-    return control(server, 'requests')['last_seq']
-
-
-def writes_since(server, seq):
-    return [(entry['method'], entry['path']) for entry in control(server, 'requests?since=%d' % seq)['requests']
-            if entry['method'] != 'GET']
-
-
-def run_playbook(server, tmp_path, *options):
+def run_playbook(emulator, tmp_path, *options):
     """Run the playbook as ``make demo`` does; return its output and its PLAY RECAP (ok, changed, ...)."""
     env = dict(os.environ,
                ANSIBLE_NOCOLOR='1', ANSIBLE_FORCE_COLOR='0', ANSIBLE_STDOUT_CALLBACK='ansible.builtin.default',
                ANSIBLE_CALLBACK_RESULT_FORMAT='json', ANSIBLE_LOCAL_TEMP=str(tmp_path / 'ansible-tmp'),
-               ACEDATACLOUD_PLATFORM_TOKEN=seed.ACEDATA_TOKEN, ACEDATACLOUD_PLATFORM_URL=server.url,
+               ACEDATACLOUD_PLATFORM_TOKEN=seed.ACEDATA_TOKEN, ACEDATACLOUD_PLATFORM_URL=emulator.url,
                HUAWEICLOUD_SDK_AK=seed.ACCESS_KEY, HUAWEICLOUD_SDK_SK=seed.SECRET_KEY,
                HW_REGION_NAME=seed.REGION, HW_PROJECT_ID=seed.PROJECT_ID,
-               HW_APIG_ENDPOINT=server.url, HW_IAM_ENDPOINT=server.url, APIG_INSTANCE_ID=seed.INSTANCE_ID)
+               HW_APIG_ENDPOINT=emulator.url, HW_IAM_ENDPOINT=emulator.url, APIG_INSTANCE_ID=seed.INSTANCE_ID)
     proc = subprocess.run([ANSIBLE_PLAYBOOK, '-i', INVENTORY, PLAYBOOK] + list(options), cwd=ROOT, env=env,
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False, timeout=300)
     assert proc.returncode == 0, proc.stdout
@@ -82,23 +61,23 @@ def assert_secrets_absent(output):
         assert secret not in output
 
 
-def test_check_mode_writes_nothing(server, tmp_path):
-    output, recap = run_playbook(server, tmp_path, '--check')
+def test_check_mode_writes_nothing(emulator, tmp_path):
+    output, recap = run_playbook(emulator, tmp_path, '--check')
 
     assert recap['changed'] > 0, output
     # One module run per resource kind, each reporting a change (every item would be created).
     assert output.count('changed: [provisioner]') >= 2, output
-    assert writes_since(server, 0) == []
-    assert control(server, 'requests')['requests'], 'the check run should have looked things up'
-    state = control(server, 'state')
+    assert writes_since(emulator, 0) == []
+    assert emulator.requests(), 'the check run should have looked things up'
+    state = emulator.state()
     assert state['acedata']['applications'] == []
     assert state['apig']['quotas'] == []
     assert state['apig']['bindings'] == []
     assert_secrets_absent(output)
 
 
-def test_check_mode_diff_shows_the_quotas(server, tmp_path):
-    output, recap = run_playbook(server, tmp_path, '--check', '--diff')
+def test_check_mode_diff_shows_the_quotas(emulator, tmp_path):
+    output, recap = run_playbook(emulator, tmp_path, '--check', '--diff')
 
     assert recap['changed'] > 0, output
     assert '--- before' in output and '+++ after' in output, output
@@ -108,16 +87,16 @@ def test_check_mode_diff_shows_the_quotas(server, tmp_path):
             assert line in output, line
         for app in quota['apps']:
             assert '+        "%s"' % app in output, app
-    assert writes_since(server, 0) == []
-    state = control(server, 'state')
+    assert writes_since(emulator, 0) == []
+    state = emulator.state()
     assert state['acedata']['applications'] == [] and state['apig']['quotas'] == []
     assert_secrets_absent(output)
 
 
-def test_second_run_changes_nothing(server, tmp_path):
-    first_output, first = run_playbook(server, tmp_path)
+def test_second_run_changes_nothing(emulator, tmp_path):
+    first_output, first = run_playbook(emulator, tmp_path)
     assert first['changed'] > 0, first_output
-    state = control(server, 'state')
+    state = emulator.state()
     aliases = sorted(app['service']['alias'] for app in state['acedata']['applications'])
     assert aliases == sorted(service['service'] for service in SERVICES)
     assert sorted(quota['name'] for quota in state['apig']['quotas']) == sorted(quota['name'] for quota in QUOTAS)
@@ -125,11 +104,11 @@ def test_second_run_changes_nothing(server, tmp_path):
     quota_ids = dict((quota['name'], quota['app_quota_id']) for quota in state['apig']['quotas'])
     assert bound == dict((app, quota_ids[quota['name']]) for quota in QUOTAS for app in quota['apps'])
 
-    before = last_seq(server)
-    second_output, second = run_playbook(server, tmp_path)
+    before = emulator.last_seq()
+    second_output, second = run_playbook(emulator, tmp_path)
 
     assert second['changed'] == 0, second_output
-    assert writes_since(server, before) == []
-    assert last_seq(server) > before, 'the second run should have read the current state'
-    assert control(server, 'state')['apig']['quotas'] == state['apig']['quotas']
+    assert writes_since(emulator, before) == []
+    assert emulator.last_seq() > before, 'the second run should have read the current state'
+    assert emulator.state()['apig']['quotas'] == state['apig']['quotas']
     assert_secrets_absent(first_output + second_output)

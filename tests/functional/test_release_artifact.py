@@ -22,13 +22,11 @@ import shutil
 import subprocess
 import sys
 import tarfile
-import urllib.request
 
 import pytest
 import yaml
 
 from emulator import seed as S
-from emulator.core import BackgroundServer
 
 TESTS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ROOT = os.path.dirname(TESTS)
@@ -124,17 +122,6 @@ def installed_fixture(tarball, workdir):
     run([binary('ansible-galaxy'), 'collection', 'install', '--offline', '-p', str(target), str(tarball)], workdir,
         isolated_env(str(target), str(workdir)))
     return target
-
-
-@pytest.fixture(name='emulator', scope='module')
-def emulator_fixture():
-    with BackgroundServer() as server:
-        yield server
-
-
-def emulator_get(url, name):
-    with urllib.request.urlopen('%s/_emulator/%s' % (url, name), timeout=30) as reply:
-        return json.loads(reply.read().decode('utf-8'))
 
 
 # -- what the tarball holds ------------------------------------------------------------------------
@@ -235,7 +222,7 @@ def test_module_from_installed_copy_changes_the_emulator(installed, emulator, wo
     assert again['changed'] is False, again
     assert again['app_quota']['app_quota_id'] == created['app_quota']['app_quota_id']
 
-    state = emulator_get(emulator.url, 'state')['apig']
+    state = emulator.state()['apig']
     quotas = [q for q in state['quotas'] if q['name'] == QUOTA['name']]
     assert len(quotas) == 1, state['quotas']
     quota = quotas[0]
@@ -244,6 +231,6 @@ def test_module_from_installed_copy_changes_the_emulator(installed, emulator, wo
     assert quota['app_quota_id'] == created['app_quota']['app_quota_id']
     assert [b['app_id'] for b in state['bindings'] if b['app_quota_id'] == quota['app_quota_id']] == \
         [APP_ID['consumer_app_a']]
-    writes = [entry for entry in emulator_get(emulator.url, 'requests')['requests'] if entry['method'] != 'GET']
+    writes = [entry for entry in emulator.requests() if entry['method'] != 'GET']
     assert [(w['method'], w['path']) for w in writes] == [
         ('POST', QUOTAS_PATH), ('POST', '%s/%s/binding-apps' % (QUOTAS_PATH, quota['app_quota_id']))], writes

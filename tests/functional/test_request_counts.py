@@ -5,7 +5,8 @@
 
 Counts, never times (``tests/bench/run.py`` prints the times). The modules run in this process
 (``ansible.module_utils.testing.patch_module_args``) against the emulator in a thread; the
-emulator's request log says what each module run sent.
+emulator's request log says what each module run sent. The counts the benchmark shows too come
+from their one table, ``tests/emulator/request_counts.py``.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from unittest import mock
 from urllib.parse import parse_qsl
 
 import pytest
-import requests
 import urllib3.connection
 
 from ansible.module_utils.testing import patch_module_args
@@ -29,30 +29,21 @@ from ansible_collections.apiops.provisioning.plugins.modules import (
     apig_app_quota_info,
 )
 from emulator import seed as S
-from emulator.core import READINGS, BackgroundServer
+from emulator.client import EmulatorClient, acedata_connection, apig_connection
+from emulator.core import READINGS
+from emulator.request_counts import PAGE, lookup_requests, minimum
 
 LIMITS = dict(call_limits=100, time_unit='DAY', time_interval=1)
 MIDJOURNEY = S.DEFAULT_SEED['acedata']['services'][0]
 APPS = ['consumer_app_a', 'consumer_app_b']
 APP_IDS = dict((app['name'], app['id']) for app in S.DEFAULT_SEED['apig']['apps'])
-PAGE = 500  # the largest page the APIG list routes accept
 HEX_ID = re.compile('^[0-9a-f]{32}$')
 
 
-class Emulator:
-    """The emulator in a thread, its control API and its request log."""
+class Emulator(EmulatorClient):
+    """The shared client, running the modules in this process against the emulator in a thread."""
 
-    def __init__(self, server):
-        self.url = server.url
-        self.connections = None
-
-    def control(self, method, name, body=None):
-        answer = requests.request(method, self.url + '/_emulator/' + name, json=body, timeout=60)
-        answer.raise_for_status()
-        return answer.json() if answer.content else None
-
-    def last_seq(self):
-        return self.control('GET', 'requests?since=%d' % (10 ** 12))['last_seq']
+    connections = None
 
     def run(self, module, args):
         """Run ``module`` with ``args``; returns ``(result, requests sent)``.
@@ -73,37 +64,24 @@ class Emulator:
         self.connections = len(opened)
         result = json.loads(out.getvalue())
         assert not result.get('failed'), result.get('msg')
-        return result, self.control('GET', 'requests?since=%d' % before)['requests']
+        return result, self.requests(before)
 
     def apig(self, **args):
         """Run ``apig_app_quota`` against the seeded gateway; ``args`` override the connection."""
-        return self.run(apig_app_quota, self._apig_args(args))
+        return self.run(apig_app_quota, apig_connection(self.url, **args))
 
     def apig_info(self, **args):
         """Run ``apig_app_quota_info`` against the seeded gateway; ``args`` override the connection."""
-        return self.run(apig_app_quota_info, self._apig_args(args))
-
-    def _apig_args(self, args):
-        connection = dict(instance_id=S.INSTANCE_ID, region=S.REGION, project_id=S.PROJECT_ID, access_key=S.ACCESS_KEY,
-                          secret_key=S.SECRET_KEY, apig_endpoint=self.url, iam_endpoint=self.url)
-        connection.update(args)
-        return dict((k, v) for k, v in connection.items() if v is not None)
+        return self.run(apig_app_quota_info, apig_connection(self.url, **args))
 
     def acedata(self, **args):
-        return self.run(acedata_application, dict(args, api_token=S.ACEDATA_TOKEN, api_url=self.url))
-
-
-@pytest.fixture(name='server', scope='module')
-def server_fixture():
-    with BackgroundServer() as server:
-        yield server
+        return self.run(acedata_application, acedata_connection(self.url, **args))
 
 
 @pytest.fixture(name='emulator')
-def emulator_fixture(server):
-    emulator = Emulator(server)
-    emulator.control('POST', 'reset')
-    return emulator
+def emulator_fixture(emulator):
+    """The shared fixture's client (the module's emulator, reset), as an ``Emulator``."""
+    return Emulator(emulator.url, emulator.server)
 
 
 def writes(sent):
@@ -124,29 +102,30 @@ def test_unchanged_quota_without_apps_is_one_lookup(emulator):
     emulator.apig(name='rc_quota', **LIMITS)
     result, sent = emulator.apig(name='rc_quota', **LIMITS)
     assert_unchanged(result, sent)
-    assert len(sent) == 1 and quota_lists(sent) == sent
+    assert len(sent) == minimum('apig_app_quota', 'unchanged, no apps') and quota_lists(sent) == sent
 
 
 def test_unchanged_quota_with_apps_is_lookup_and_bindings(emulator):
     emulator.apig(name='rc_bound', apps=APPS, **LIMITS)
     result, sent = emulator.apig(name='rc_bound', apps=APPS, **LIMITS)
     assert_unchanged(result, sent)
-    assert len(sent) == 2
+    assert len(sent) == minimum('apig_app_quota', 'unchanged, apps [a, b]')
     assert [r['path'].rsplit('/', 1)[-1] for r in sent] == ['app-quotas', 'bound-apps']
 
 
-@pytest.mark.parametrize('auth', [
-    dict(project_id=None),
-    dict(access_key=None, secret_key=None, user=S.USER_NAME, password=S.USER_PASSWORD, domain=S.DOMAIN_NAME),
-    dict(access_key=None, secret_key=None, user=S.USER_NAME, password=S.USER_PASSWORD, domain=S.DOMAIN_NAME,
-         project_id=None),
+@pytest.mark.parametrize('auth, operation', [
+    (dict(project_id=None), 'unchanged, AK/SK, no project_id'),
+    (dict(access_key=None, secret_key=None, user=S.USER_NAME, password=S.USER_PASSWORD, domain=S.DOMAIN_NAME),
+     'unchanged, user/password'),
+    (dict(access_key=None, secret_key=None, user=S.USER_NAME, password=S.USER_PASSWORD, domain=S.DOMAIN_NAME,
+          project_id=None), 'unchanged, user/password, no project_id'),
 ], ids=['aksk-no-project-id', 'password', 'password-no-project-id'])
-def test_one_iam_request_per_run_at_most(emulator, auth):
+def test_one_iam_request_per_run_at_most(emulator, auth, operation):
     """The project id is looked up, and the token exchanged, once per module run."""
     emulator.apig(name='rc_quota', **LIMITS)
     result, sent = emulator.apig(name='rc_quota', **dict(LIMITS, **auth))
     assert_unchanged(result, sent)
-    assert len(sent) == 2
+    assert len(sent) == minimum('apig_app_quota', operation)
     assert len([r for r in sent if r['api'] == 'iam']) == 1
 
 
@@ -154,14 +133,14 @@ def test_unchanged_application_by_uuid_is_one_list(emulator):
     emulator.acedata(service=MIDJOURNEY['id'])
     result, sent = emulator.acedata(service=MIDJOURNEY['id'])
     assert_unchanged(result, sent)
-    assert len(sent) == 1
+    assert len(sent) == minimum('acedata_application', 'unchanged, service UUID')
 
 
 def test_unchanged_application_by_alias_is_two_requests_at_most(emulator):
     emulator.acedata(service=MIDJOURNEY['alias'])
     result, sent = emulator.acedata(service=MIDJOURNEY['alias'])
     assert_unchanged(result, sent)
-    assert len(sent) <= 2
+    assert len(sent) <= minimum('acedata_application', 'unchanged, service alias')
 
 
 def test_one_connection_per_api_and_run(emulator):
@@ -178,10 +157,10 @@ def test_one_connection_per_api_and_run(emulator):
 def test_lookup_reads_only_the_pages_of_fuzzy_matches(emulator, others, matches):
     count = 1000 if matches == 1 else matches - 1
     quotas = [dict(name='rc_quota', **LIMITS)] + [dict(name=others % i, **LIMITS) for i in range(1, count + 1)]
-    emulator.control('POST', 'seed', {'apig': {'quotas': quotas}})
+    emulator.seed({'apig': {'quotas': quotas}})
     result, sent = emulator.apig(name='rc_quota', **LIMITS)
     assert_unchanged(result, sent)
-    assert len(sent) == math.ceil(matches / PAGE) == len(quota_lists(sent))
+    assert len(sent) == lookup_requests(matches) == len(quota_lists(sent))
     assert all('limit=%d' % PAGE in r['query'].split('&') for r in sent)
 
 
@@ -204,7 +183,7 @@ def app_lists(sent):
 def seed_apps(emulator, total):
     """Add apps until the gateway holds ``total`` (the default seed has a few)."""
     have = len(S.DEFAULT_SEED['apig']['apps'])
-    emulator.control('POST', 'seed', {'apig': {'apps': [{'name': 'bulk_app_%04d' % i} for i in range(total - have)]}})
+    emulator.seed({'apig': {'apps': [{'name': 'bulk_app_%04d' % i} for i in range(total - have)]}})
 
 
 def test_create_with_two_apps_reads_one_page_of_apps(emulator):
@@ -262,7 +241,7 @@ def test_two_references_with_many_apps(emulator, apps, lookups):
 # -- apig_app_quota_info with names -------------------------------------------------------------
 
 def seed_quotas(emulator, quotas, bindings=()):
-    emulator.control('POST', 'seed', {'apig': {'quotas': quotas, 'bindings': list(bindings)}})
+    emulator.seed({'apig': {'quotas': quotas, 'bindings': list(bindings)}})
 
 
 def quota(name, number):
@@ -341,16 +320,23 @@ def test_info_empty_names_sends_no_request(emulator, auth):
 
 # -- the counts each reading of the open behaviours implies (docs/fidelity.md) --------------------
 
-# The write paths of both modules, and what each sends on the default reading: (requests, writes).
-# A reading that costs more says how much in READING_EXTRA, with the reason.
+# The write paths of both modules, and what each sends on the default reading: (requests, writes),
+# the requests from the shared table where it holds the same operation. A reading that costs more
+# says how much in READING_EXTRA, with the reason.
 READING_STEPS = (
-    ('quota: create, apps [a, b]', 'apig', dict(name='rc_readings', apps=APPS, **LIMITS), (8, 2)),
-    ('quota: unchanged', 'apig', dict(name='rc_readings', apps=APPS, **LIMITS), (2, 0)),
+    ('quota: create, apps [a, b]', 'apig', dict(name='rc_readings', apps=APPS, **LIMITS),
+     (minimum('apig_app_quota', 'create, apps [a, b] by name'), 2)),
+    ('quota: unchanged', 'apig', dict(name='rc_readings', apps=APPS, **LIMITS),
+     (minimum('apig_app_quota', 'unchanged, apps [a, b]'), 0)),
     ('quota: update call_limits', 'apig', dict(name='rc_readings', apps=APPS, **dict(LIMITS, call_limits=200)), (3, 1)),
-    ('quota: delete', 'apig', dict(name='rc_readings', state='absent'), (2, 1)),
-    ('application: create', 'acedata', dict(service=MIDJOURNEY['id']), (2, 1)),
-    ('application: unchanged', 'acedata', dict(service=MIDJOURNEY['id']), (1, 0)),
-    ('application: update', 'acedata', dict(service=MIDJOURNEY['id'], allow_consume_global=False), (2, 1)),
+    ('quota: delete', 'apig', dict(name='rc_readings', state='absent'),
+     (minimum('apig_app_quota', 'delete, apps [a, c] given'), 1)),
+    ('application: create', 'acedata', dict(service=MIDJOURNEY['id']),
+     (minimum('acedata_application', 'create, service UUID'), 1)),
+    ('application: unchanged', 'acedata', dict(service=MIDJOURNEY['id']),
+     (minimum('acedata_application', 'unchanged, service UUID'), 0)),
+    ('application: update', 'acedata', dict(service=MIDJOURNEY['id'], allow_consume_global=False),
+     (minimum('acedata_application', 'update allow_consume_global, UUID'), 1)),
 )
 READING_EXTRA = {
     # A create answered without the object: the lookup that finds it (a listed application carries
@@ -367,7 +353,7 @@ READING_EXTRA = {
 def test_request_counts_under_each_reading(emulator, reading):
     """Every write path twice over (create, unchanged, update, delete) under one reading: what it
     sends is the default's count plus what the reading implies, and the writes never change."""
-    emulator.control('POST', 'readings', {'readings': [reading]})
+    emulator.readings([reading])
     for label, api, args, (count, write_count) in READING_STEPS:
         result, sent = getattr(emulator, api)(**args)
         extra = READING_EXTRA.get(reading, {}).get(label, 0)
@@ -378,8 +364,8 @@ def test_request_counts_under_each_reading(emulator, reading):
 def test_request_counts_when_bindings_lag(emulator):
     """binding_delay: after the bind, bound-apps is read until it shows the apps (0.25 s, then 0.5 s
     more...), so the extra reads depend on the delay: 400 ms costs two or three, never more."""
-    emulator.control('POST', 'readings', {'readings': ['binding_delay']})
-    emulator.control('POST', 'config', {'binding_delay_ms': 400})
+    emulator.readings(['binding_delay'])
+    emulator.config(binding_delay_ms=400)
     result, sent = emulator.apig(name='rc_lag', apps=APPS, **LIMITS)
     bound_reads = [r for r in sent if r['method'] == 'GET' and r['path'].endswith('/bound-apps')]
     assert result['changed'] is True and len(writes(sent)) == 2

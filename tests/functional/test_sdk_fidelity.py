@@ -18,7 +18,6 @@ import pytest
 import requests
 
 from emulator import seed
-from emulator.core import BackgroundServer
 
 apig = pytest.importorskip('huaweicloudsdkapig.v2')
 core_credentials = pytest.importorskip('huaweicloudsdkcore.auth.credentials')
@@ -26,12 +25,6 @@ core_http = pytest.importorskip('huaweicloudsdkcore.http.http_config')
 core_exceptions = pytest.importorskip('huaweicloudsdkcore.exceptions.exceptions')
 core_signer = pytest.importorskip('huaweicloudsdkcore.signer.signer')
 core_request = pytest.importorskip('huaweicloudsdkcore.sdk_request')
-
-
-@pytest.fixture(name='server')
-def server_fixture():
-    with BackgroundServer() as server:
-        yield server
 
 
 def sdk_client(url, secret=seed.SECRET_KEY):
@@ -43,12 +36,8 @@ def sdk_client(url, secret=seed.SECRET_KEY):
         .with_endpoint(url).build()
 
 
-def log(url):
-    return requests.get(url + '/_emulator/requests', timeout=10).json()['requests']
-
-
-def test_sdk_drives_the_quota_life_cycle(server):
-    client = sdk_client(server.url)
+def test_sdk_drives_the_quota_life_cycle(emulator):
+    client = sdk_client(emulator.url)
     inst = seed.INSTANCE_ID
     app_id = seed.DEFAULT_SEED['apig']['apps'][0]['id']
 
@@ -89,32 +78,32 @@ def test_sdk_drives_the_quota_life_cycle(server):
     assert error.value.status_code == 404 and error.value.error_code == 'APIG.3093'
     assert error.value.request_id
 
-    entries = log(server.url)
+    entries = emulator.requests()
     assert [e['status'] for e in entries] == [201, 200, 200, 200, 200, 201, 200, 204, 200, 204, 404]
     assert all(e['auth'] == 'aksk' for e in entries)
 
 
-def test_sdk_with_a_wrong_secret_is_refused(server):
-    client = sdk_client(server.url, secret='not-the-secret-key-0000000000')
+def test_sdk_with_a_wrong_secret_is_refused(emulator):
+    client = sdk_client(emulator.url, secret='not-the-secret-key-0000000000')
     with pytest.raises(core_exceptions.ClientRequestException) as error:
         client.list_app_quotas(apig.ListAppQuotasRequest(instance_id=seed.INSTANCE_ID))
     assert error.value.status_code == 401 and error.value.error_code == 'APIGW.0301'
     assert 'verify aksk signature fail' in error.value.error_msg
 
 
-def test_tampered_sdk_request_is_refused(server):
+def test_tampered_sdk_request_is_refused(emulator):
     """Sign with the SDK, then change the query after signing: the emulator must refuse it."""
     path = '/v2/%s/apigw/instances/%s/app-quotas' % (seed.PROJECT_ID, seed.INSTANCE_ID)
-    host = urlsplit(server.url).netloc
+    host = urlsplit(emulator.url).netloc
     request = core_request.SdkRequest(method='GET', schema='http', host=host, resource_path=path,
                                       query_params=[('limit', 20)], header_params={
                                           'Content-Type': 'application/json', 'X-Project-Id': seed.PROJECT_ID},
                                       body='')
     signed = core_signer.Signer(core_credentials.BasicCredentials(seed.ACCESS_KEY, seed.SECRET_KEY)).sign(request)
     headers = dict(signed.header_params)
-    genuine = requests.get(server.url + signed.uri, headers=headers, timeout=10)
+    genuine = requests.get(emulator.url + signed.uri, headers=headers, timeout=10)
     assert genuine.status_code == 200
-    tampered = requests.get(server.url + signed.uri.replace('limit=20', 'limit=21'), headers=headers, timeout=10)
+    tampered = requests.get(emulator.url + signed.uri.replace('limit=20', 'limit=21'), headers=headers, timeout=10)
     assert tampered.status_code == 401 and tampered.json()['error_code'] == 'APIGW.0301'
 
 

@@ -29,16 +29,17 @@ if TESTS not in sys.path:
     sys.path.insert(0, TESTS)
 
 # pylint: disable=wrong-import-position
-from collection_root import collections_root  # noqa: E402
+from collection_root import use_collections_root  # noqa: E402
 
-COLLECTIONS_ROOT = collections_root()
-for path in (os.path.join(HERE, 'callback_plugins'), HERE, COLLECTIONS_ROOT):
+COLLECTIONS_ROOT = use_collections_root()
+for path in (os.path.join(HERE, 'callback_plugins'), HERE):
     if path not in sys.path:
         sys.path.insert(0, path)
-os.environ.setdefault('ANSIBLE_COLLECTIONS_PATH', COLLECTIONS_ROOT)
 
-from emulator.core import BackgroundServer  # noqa: E402
-from reliability_support import FOREIGN_ENV, OPEN_BUGS, Emulator, PlaybookRunner, duplicate_count  # noqa: E402
+from reliability_support import FOREIGN_ENV, OPEN_BUGS, PlaybookRunner, duplicate_count  # noqa: E402
+
+# ``emulator_server`` (one per test module) and ``emulator`` (its client, reset before each test).
+pytest_plugins = ['emulator.fixtures']
 
 # ---------------------------------------------------------------------------------------------
 # The ledger behind docs/reliability.md
@@ -191,20 +192,6 @@ def pytest_sessionfinish(session, exitstatus):  # pylint: disable=unused-argumen
 @pytest.fixture(scope='session')
 def ledger():
     return LEDGER
-
-
-@pytest.fixture(scope='session')
-def emulator_server():
-    with BackgroundServer() as server:
-        yield server
-
-
-@pytest.fixture
-def emu(emulator_server):
-    """The session's emulator, back to its seed (no faults, no latency, an empty log)."""
-    client = Emulator(emulator_server.url, emulator_server)
-    client.reset()
-    return client
 
 
 @pytest.fixture(scope='session')

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) 2026, apiops.provisioning contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Shared helpers of the reliability suite: emulator control, playbook runs and the common checks.
+"""Shared helpers of the reliability suite: callback steps, playbook runs and the common checks.
 
 Playbooks run through real ``ansible-playbook`` processes. The test-only callback
 ``callback_plugins/reliability_steps.py`` sends the control requests a test lists for a task just
@@ -21,8 +21,8 @@ import time
 
 import pytest
 
+from emulator import client
 from emulator import seed as S
-from reliability_steps import control  # shared with the test-only callback (callback_plugins/ is on sys.path)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -57,22 +57,17 @@ def known_bug(bug_id):
 
 
 def apig_connection(url, **extra):
-    """Connection options of the APIG modules (AK/SK) against the emulator at ``url``."""
-    options = dict(FAST, region=S.REGION, project_id=S.PROJECT_ID, instance_id=S.INSTANCE_ID,
-                   access_key=S.ACCESS_KEY, secret_key=S.SECRET_KEY, apig_endpoint=url, iam_endpoint=url)
-    options.update(extra)
-    return options
+    """Connection options of the APIG modules (AK/SK) against the emulator at ``url``, retrying fast."""
+    return client.apig_connection(url, **dict(FAST, **extra))
 
 
 def acedata_connection(url, **extra):
-    """Connection options of the Ace Data Cloud modules against the emulator at ``url``."""
-    options = dict(FAST, api_token=S.ACEDATA_TOKEN, api_url=url)
-    options.update(extra)
-    return options
+    """Connection options of the Ace Data Cloud modules against the emulator at ``url``, retrying fast."""
+    return client.acedata_connection(url, **dict(FAST, **extra))
 
 
 # ---------------------------------------------------------------------------------------------
-# The emulator's control API
+# Callback steps (the emulator's control requests, sent just before a task) and emulator states
 # ---------------------------------------------------------------------------------------------
 def fault(api, method, path, action='status', times=1, **extra):
     """A fault as a callback step (``[method, name, body]``), to be sent just before a task."""
@@ -84,38 +79,6 @@ def fault(api, method, path, action='status', times=1, **extra):
 def seed_step(document):
     """Objects to add to the emulator just before a task, as a callback step."""
     return ['POST', 'seed', document]
-
-
-class Emulator:
-    """A client of one emulator's control API."""
-
-    def __init__(self, url, server=None):
-        self.url = url
-        self.server = server  # the in-process server, when there is one
-
-    def control(self, method, name, body=None):
-        return control(self.url, method, name, body)
-
-    def reset(self, seed=None):
-        return self.control('POST', 'reset', seed)
-
-    def seed(self, document):
-        return self.control('POST', 'seed', document)
-
-    def fault(self, api, method, path, action='status', times=1, **extra):
-        return self.control(*fault(api, method, path, action, times, **extra))
-
-    def config(self, **settings):
-        return self.control('POST', 'config', settings)
-
-    def state(self):
-        return self.control('GET', 'state')
-
-    def requests(self, since=0):
-        return self.control('GET', 'requests?since=%d' % since)['requests']
-
-    def last_seq(self):
-        return self.control('GET', 'requests?since=0&api=none')['last_seq']
 
 
 def quotas_named(state, name):

@@ -14,12 +14,12 @@ import uuid
 
 import pytest
 
+from emulator.client import EmulatorClient
 from reliability_support import (
     ACEDATA_ERROR,
     APIG_ERROR,
     APPLICATION_MODULE,
     QUOTA_MODULE,
-    Emulator,
     acedata_connection,
     apig_connection,
     assert_faults_spent,
@@ -107,8 +107,8 @@ def params(cases):
 @pytest.fixture(scope='module')
 def ambiguous_run(emulator_server, runner):
     """Every case in one playbook, each on objects of its own."""
-    emu = Emulator(emulator_server.url)
-    emu.reset()
+    emulator = EmulatorClient(emulator_server.url)
+    emulator.reset()
     apps, quotas, bindings, services = [], [], [], []
     tasks, steps, expected = [], {}, {}
 
@@ -143,9 +143,9 @@ def ambiguous_run(emulator_server, runner):
         tasks.append(task(case, APPLICATION_MODULE, {'service': alias, 'allow_consume_global': False, 'timeout': TIMEOUT}))
         steps[case] = APPLICATION_CASES.get(case) or FLAG_CASES[case]
         expected[case] = ('application', alias, None)
-    emu.seed({'apig': {'apps': apps, 'quotas': quotas, 'bindings': bindings}, 'acedata': {'services': services}})
-    run = runner.run(tasks, emulator=emu.url, steps=steps, defaults={
-        'huaweicloud': apig_connection(emu.url), 'acedata': acedata_connection(emu.url)})
+    emulator.seed({'apig': {'apps': apps, 'quotas': quotas, 'bindings': bindings}, 'acedata': {'services': services}})
+    run = runner.run(tasks, emulator=emulator.url, steps=steps, defaults={
+        'huaweicloud': apig_connection(emulator.url), 'acedata': acedata_connection(emulator.url)})
     return run, expected
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import pytest
 
 from emulator import seed as S
+from emulator.client import EmulatorClient
 from reliability_support import (
     ACEDATA_ERROR,
     APIG_ERROR,
@@ -20,7 +21,6 @@ from reliability_support import (
     APPLICATION_MODULE,
     QUOTA_INFO_MODULE,
     QUOTA_MODULE,
-    Emulator,
     acedata_connection,
     apig_connection,
     assert_api_failure,
@@ -91,9 +91,9 @@ def service_alias(kind):
 @pytest.fixture(scope='module')
 def fault_run(emulator_server, runner):
     """Every kind of transient fault, on every route the modules use, in one playbook."""
-    emu = Emulator(emulator_server.url)
-    emu.reset()
-    emu.seed({'acedata': {'services': [{'alias': service_alias(kind), 'title': kind} for kind in KINDS]}})
+    emulator = EmulatorClient(emulator_server.url)
+    emulator.reset()
+    emulator.seed({'acedata': {'services': [{'alias': service_alias(kind), 'title': kind} for kind in KINDS]}})
     tasks, steps = [], {}
     for kind in KINDS:
         args = dict(name=quota_name(kind), call_limits=10, time_unit='DAY', time_interval=1, apps=['consumer_app_a'])
@@ -117,8 +117,8 @@ def fault_run(emulator_server, runner):
             name = '%s %s' % (step, kind)
             tasks.append(task(name, module, dict(module_args, **connection)))
             steps[name] = faults
-    run = runner.run(tasks, emulator=emu.url, steps=steps, defaults={
-        'huaweicloud': apig_connection(emu.url), 'acedata': acedata_connection(emu.url)})
+    run = runner.run(tasks, emulator=emulator.url, steps=steps, defaults={
+        'huaweicloud': apig_connection(emulator.url), 'acedata': acedata_connection(emulator.url)})
     return run
 
 
@@ -200,15 +200,15 @@ def test_transient_faults_acedata(kind, fault_run, ledger):
 # ---------------------------------------------------------------------------------------------
 @pytest.fixture(scope='module')
 def detail_run(emulator_server, runner):
-    emu = Emulator(emulator_server.url)
-    emu.reset()
-    emu.seed({'acedata': {'services': [{'alias': 'svc-detail', 'title': 'Detail'}]}})
+    emulator = EmulatorClient(emulator_server.url)
+    emulator.reset()
+    emulator.seed({'acedata': {'services': [{'alias': 'svc-detail', 'title': 'Detail'}]}})
     tasks, steps = [], {}
     for kind in KINDS:
         name = 'service detail %s' % kind
         tasks.append(task(name, APPLICATION_INFO_MODULE, {'service': 'svc-detail', 'timeout': TIMEOUT}))
         steps[name] = shots(kind, 'acedata', 'GET', SERVICE_DETAIL, 1)
-    return runner.run(tasks, emulator=emu.url, steps=steps, defaults={'acedata': acedata_connection(emu.url)})
+    return runner.run(tasks, emulator=emulator.url, steps=steps, defaults={'acedata': acedata_connection(emulator.url)})
 
 
 DETAIL_BUGS = {'429': 'B7', 'malformed': 'B7', 'truncated': 'B7'}
@@ -285,13 +285,13 @@ PERMANENT = {
 
 @pytest.fixture(scope='module')
 def permanent_run(emulator_server, runner):
-    emu = Emulator(emulator_server.url)
-    emu.reset()
-    emu.seed({'apig': {'quotas': [{'name': 'rq_perm_seeded', 'call_limits': 5, 'time_unit': 'DAY', 'time_interval': 1}]}})
+    emulator = EmulatorClient(emulator_server.url)
+    emulator.reset()
+    emulator.seed({'apig': {'quotas': [{'name': 'rq_perm_seeded', 'call_limits': 5, 'time_unit': 'DAY', 'time_interval': 1}]}})
     tasks = [task(case, module, args) for case, (_api, module, args, *_rest) in PERMANENT.items()]
     steps = dict((case, spec[3]) for case, spec in PERMANENT.items())
-    return runner.run(tasks, emulator=emu.url, steps=steps, defaults={
-        'huaweicloud': apig_connection(emu.url), 'acedata': acedata_connection(emu.url)})
+    return runner.run(tasks, emulator=emulator.url, steps=steps, defaults={
+        'huaweicloud': apig_connection(emulator.url), 'acedata': acedata_connection(emulator.url)})
 
 
 PERMANENT_BUGS = {'apig lookup, 500 with a JSON body of an unknown shape': 'B12'}

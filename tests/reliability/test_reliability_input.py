@@ -304,8 +304,8 @@ def module_main(name):
     return importlib.import_module('ansible_collections.apiops.provisioning.plugins.modules.%s' % name).main
 
 
-def sent_since(emu, seq):
-    return [entry for entry in emu.server.emulator.log if entry['seq'] > seq]
+def sent_since(emulator, seq):
+    return [entry for entry in emulator.server.emulator.log if entry['seq'] > seq]
 
 
 def is_write(entry):
@@ -372,45 +372,45 @@ def timed_out(option, result):
     return option.judged_by == 'transport' and option.name == 'timeout' and 'Read timed out' in message
 
 
-def converges_after(emu, main, args, option, unchanged=False):
+def converges_after(emulator, main, args, option, unchanged=False):
     """Run again without ``option`` (its default): None when that run ends as asked, leaves no
     duplicate and, with ``unchanged``, writes nothing; else the problem."""
     sane = dict((key, value) for key, value in args.items() if key != option.name)
-    seq = emu.server.emulator.seq
+    seq = emulator.server.emulator.seq
     result, crash = run_module(main, sane)
-    writes = [entry for entry in sent_since(emu, seq) if is_write(entry)]
+    writes = [entry for entry in sent_since(emulator, seq) if is_write(entry)]
     if crash or result.get('failed'):
         return 'after a timeout, a run with the default timeout fails: %r %s' % (crash, result.get('msg'))
-    if duplicate_count(emu.state()):
+    if duplicate_count(emulator.state()):
         return 'after a timeout, a run with the default timeout leaves duplicates'
     if unchanged and (result.get('changed') or writes):
         return 'after a timed-out no-op run, a run with the default timeout writes: %s' % writes
     return None
 
 
-def exercise(emu, option, value):
+def exercise(emulator, option, value):
     """Run the module with ``option`` set to ``value`` on a fresh emulator; returns the problem, or
     None when the value was handled as promised. A second run checks that an accepted value is stable."""
-    emu.reset(SEED)
-    args = dict(option.base(emu.url))
+    emulator.reset(SEED)
+    args = dict(option.base(emulator.url))
     args[option.name] = value
     if option.name.endswith(('_endpoint', '_url')) and isinstance(value, str) and value[:1] in ('/', '?', '#'):
-        args[option.name] = emu.url + value  # the emulator, with a hostile path, query or fragment
+        args[option.name] = emulator.url + value  # the emulator, with a hostile path, query or fragment
     if option.name == 'state' and option.module == 'apig_app_quota':
-        emu.seed({'apig': {'quotas': [{'name': 'hyp_quota', 'call_limits': 10, 'time_unit': 'DAY', 'time_interval': 1}]}})
+        emulator.seed({'apig': {'quotas': [{'name': 'hyp_quota', 'call_limits': 10, 'time_unit': 'DAY', 'time_interval': 1}]}})
     if option.module == 'acedata_application_info':
-        emu.seed({'acedata': {'applications': [{'service_id': SERVICE_IDS['midjourney']},
-                                               {'service_id': SERVICE_IDS['suno'], 'type': 'Period'}, {'scope': 'Global'}]}})
-    seq = emu.server.emulator.seq
+        emulator.seed({'acedata': {'applications': [{'service_id': SERVICE_IDS['midjourney']},
+                                                    {'service_id': SERVICE_IDS['suno'], 'type': 'Period'}, {'scope': 'Global'}]}})
+    seq = emulator.server.emulator.seq
     main = module_main(option.module)
     result, crash = run_module(main, args)
-    sent = sent_since(emu, seq)
+    sent = sent_since(emulator, seq)
     kind = outcome(option.name, result, crash, sent)
     problem = None
     if timed_out(option, result):
         # Too tight a timeout may cut off any request, a write's or the read after it: a clean
         # failure that says so, and a run with the default timeout after it converges.
-        return converges_after(emu, main, args, option), None
+        return converges_after(emulator, main, args, option), None
     if kind not in ALLOWED[option.judged_by]:
         problem = '%s: %s' % (kind, repr(crash) if crash else result.get('msg'))
     elif kind == 'refused-by-api' and not ('HTTP %s' % result.get('status') in result['msg'] and result['request_id'] in result['msg']):
@@ -419,17 +419,17 @@ def exercise(emu, option, value):
         problem = 'the message does not name %s: %s' % (option.name, result['msg'])
     elif kind == 'accepted':
         given = result.get('invocation', {}).get('module_args', {}).get(option.name, value)
-        state = emu.state()
+        state = emulator.state()
         try:
             option.check(given, state, result)
         except AssertionError as exc:  # pragma: no cover - reported below
             problem = 'accepted but does not round-trip: %s' % (exc,)
         if problem is None and option.module in RESOURCE_MODULES:
-            seq = emu.server.emulator.seq
+            seq = emulator.server.emulator.seq
             again, crash = run_module(main, args)
-            writes = [entry for entry in sent_since(emu, seq) if is_write(entry)]
+            writes = [entry for entry in sent_since(emulator, seq) if is_write(entry)]
             if timed_out(option, again) and not writes:
-                problem = converges_after(emu, main, args, option, unchanged=True)
+                problem = converges_after(emulator, main, args, option, unchanged=True)
             elif crash or again.get('failed') or again.get('changed') or writes:
                 problem = 'a second run is not a no-op: %r %s %s' % (crash, again.get('msg'), writes)
     if problem:
@@ -438,13 +438,13 @@ def exercise(emu, option, value):
 
 
 @pytest.mark.parametrize('option', OPTIONS, ids=lambda option: option.id)
-def test_hostile_values(option, emu, in_process, ledger):  # pylint: disable=unused-argument
+def test_hostile_values(option, emulator, in_process, ledger):  # pylint: disable=unused-argument
     row = ledger.row(4, '`%s` option `%s`' % (option.module, option.name), 'APIG' if option.module.startswith('apig') else 'Ace Data Cloud')
     problems = []
 
     def check(value):
         with ledger.attempt(4, row.case, row.api) as attempt:
-            problem, bug = exercise(emu, option, value)
+            problem, bug = exercise(emulator, option, value)
             if problem and bug:
                 attempt.known_failure()
             elif problem:
@@ -480,13 +480,13 @@ PINNED = [
 
 @pytest.mark.parametrize('bug, module, name, value', [pytest.param(*pin, marks=known_bug(pin[0]), id='%s-%s.%s' % pin[:3])
                                                       for pin in PINNED])
-def test_pinned_hostile_value(bug, module, name, value, emu, in_process, ledger):  # pylint: disable=unused-argument
+def test_pinned_hostile_value(bug, module, name, value, emulator, in_process, ledger):  # pylint: disable=unused-argument
     option = next(option for option in OPTIONS if (option.module, option.name) == (module, name))
     saved = dict(OPEN_BUGS)
     OPEN_BUGS.clear()  # judge this value strictly
     try:
         with ledger.attempt(4, 'pinned: `%s` %s=%r' % (module, name, value), 'APIG' if module.startswith('apig') else 'Ace Data Cloud'):
-            problem, _bug = exercise(emu, option, value)
+            problem, _bug = exercise(emulator, option, value)
             assert problem is None, problem
     finally:
         OPEN_BUGS.update(saved)

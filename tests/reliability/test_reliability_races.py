@@ -43,9 +43,9 @@ RACE_BUGS = {
 }
 
 
-def race(emu, runner, tasks):
+def race(emulator, runner, tasks):
     """Start ``RUNS`` identical playbooks at once; their runs, once all have ended."""
-    defaults = {'huaweicloud': apig_connection(emu.url), 'acedata': acedata_connection(emu.url)}
+    defaults = {'huaweicloud': apig_connection(emulator.url), 'acedata': acedata_connection(emulator.url)}
     pending = [runner.start(tasks, defaults=defaults, snapshots=False) for _index in range(RUNS)]
     return [one.wait() for one in pending]
 
@@ -55,9 +55,9 @@ def met_open_bug(message):
     return next((bug for bug, signs in RACE_BUGS.items() if bug in OPEN_BUGS and all(sign in message for sign in signs)), None)
 
 
-def check_round(ledger, emu, runs, case, check_state):
+def check_round(ledger, emulator, runs, case, check_state):
     """Each run is one try; a run that failed on an open race bug counts as not survived."""
-    state = emu.state()
+    state = emulator.state()
     for index, run in enumerate(runs):
         with ledger.attempt(3, '%d concurrent runs: %s' % (RUNS, case), 'both') as attempt:
             if index == 0:
@@ -74,47 +74,47 @@ def check_round(ledger, emu, runs, case, check_state):
             assert run.returncode == 0 or attempt.spoilt, run.describe()
 
 
-def test_concurrent_runs_converge(emu, runner, ledger):
-    emu.config(latency_ms=LATENCY_MS)
+def test_concurrent_runs_converge(emulator, runner, ledger):
+    emulator.config(latency_ms=LATENCY_MS)
     tasks = [task('quota', QUOTA_MODULE, QUOTA), task('application', APPLICATION_MODULE, {'service': 'midjourney'})]
-    runs = race(emu, runner, tasks)
+    runs = race(emulator, runner, tasks)
 
     def one_of_each(state):
         quotas = quotas_named(state, 'race_quota')
         assert len(quotas) == 1 and bound_names(state, quotas[0]) == ['consumer_app_a', 'consumer_app_b'], quotas
         assert len(applications_for(state, 'midjourney')) == 1
         assert sum(run.record('quota')['result']['changed'] for run in runs) >= 1
-    check_round(ledger, emu, runs, 'create a quota with apps and an application', one_of_each)
+    check_round(ledger, emulator, runs, 'create a quota with apps and an application', one_of_each)
 
     tasks = [task('quota', QUOTA_MODULE, dict(QUOTA, call_limits=200)),
              task('application', APPLICATION_MODULE, {'service': 'midjourney', 'allow_consume_global': False})]
-    runs = race(emu, runner, tasks)
+    runs = race(emulator, runner, tasks)
 
     def updated(state):
         assert [quota['call_limits'] for quota in quotas_named(state, 'race_quota')] == [200]
         assert [app['allow_consume_global'] for app in applications_for(state, 'midjourney')] == [False]
-    check_round(ledger, emu, runs, 'update the same quota and application', updated)
+    check_round(ledger, emulator, runs, 'update the same quota and application', updated)
 
-    runs = race(emu, runner, [task('quota', QUOTA_MODULE, {'name': 'race_quota', 'state': 'absent'})])
+    runs = race(emulator, runner, [task('quota', QUOTA_MODULE, {'name': 'race_quota', 'state': 'absent'})])
 
     def deleted(state):
         assert quotas_named(state, 'race_quota') == []
         assert all(app['app_quota_id'] is None for app in state['apig']['apps'])
-    check_round(ledger, emu, runs, 'delete the same quota', deleted)
+    check_round(ledger, emulator, runs, 'delete the same quota', deleted)
 
 
 # ---------------------------------------------------------------------------------------------
 # Interleavings replayed in this process
 # ---------------------------------------------------------------------------------------------
-def competitor(emu, creates, binds):
+def competitor(emulator, creates, binds):
     """What a concurrent run has done by now: created the quota (unless ours exists), bound the apps to it."""
     def act():
-        existing = quotas_named(emu.state(), 'race_quota')
+        existing = quotas_named(emulator.state(), 'race_quota')
         quota_id = existing[0]['app_quota_id'] if existing else 'c0ffee' + 26 * '0'
         document = {'bindings': [{'app_id': APP_IDS[name], 'app_quota_id': quota_id} for name in QUOTA['apps']] if binds else []}
         if creates and not existing:
             document['quotas'] = [dict(app_quota_id=quota_id, name='race_quota', call_limits=100, time_unit='MINUTE', time_interval=1)]
-        emu.seed({'apig': document})
+        emulator.seed({'apig': document})
     return act
 
 
@@ -131,13 +131,13 @@ INTERLEAVINGS = {
     ('competitor creates and binds between our lookup and our plan', 'B3'),
     ('competitor binds between our plan and our bind', 'B2'),
 )])
-def test_lost_race_replayed(case, emu, interleave, ledger):
+def test_lost_race_replayed(case, emulator, interleave, ledger):
     from ansible_collections.apiops.provisioning.plugins.modules import apig_app_quota
 
     method, path, creates, binds = INTERLEAVINGS[case]
-    interleave(method, path, competitor(emu, creates, binds))
-    result, crash = run_module(apig_app_quota.main, dict(apig_connection(emu.url), **QUOTA))
-    state = emu.state()
+    interleave(method, path, competitor(emulator, creates, binds))
+    result, crash = run_module(apig_app_quota.main, dict(apig_connection(emulator.url), **QUOTA))
+    state = emulator.state()
     with ledger.attempt(3, 'replayed: %s' % case, 'APIG') as attempt:
         attempt.duplicates(state)
         assert crash is None, repr(crash)
@@ -147,13 +147,13 @@ def test_lost_race_replayed(case, emu, interleave, ledger):
         assert sorted(app['name'] for app in result['app_quota']['bound_apps']) == QUOTA['apps']
 
 
-def test_lost_application_race_replayed(emu, interleave, ledger):
+def test_lost_application_race_replayed(emulator, interleave, ledger):
     from ansible_collections.apiops.provisioning.plugins.modules import acedata_application
 
-    interleave('POST', '/applications/', lambda: emu.seed({'acedata': {'applications': [
+    interleave('POST', '/applications/', lambda: emulator.seed({'acedata': {'applications': [
         {'service_id': S.DEFAULT_SEED['acedata']['services'][0]['id']}]}}))
-    result, crash = run_module(acedata_application.main, dict(acedata_connection(emu.url), service='midjourney'))
-    state = emu.state()
+    result, crash = run_module(acedata_application.main, dict(acedata_connection(emulator.url), service='midjourney'))
+    state = emulator.state()
     with ledger.attempt(3, 'replayed: competitor creates the application between our lookup and our create',
                         'Ace Data Cloud') as attempt:
         attempt.duplicates(state)

@@ -52,8 +52,8 @@ USER = 'reliab_secrets_user'
 HEADER_SHAPES = re.compile(r'SDK-HMAC-SHA256 Access=|Signature=[0-9a-f]{16}|Bearer [A-Za-z0-9-]{8}|X-Auth-Token[\'"]?: *[\'"]?MII')
 
 
-def seed_credentials(emu):
-    emu.seed({
+def seed_credentials(emulator):
+    emulator.seed({
         'iam': {'users': [{'name': USER, 'password': SECRETS['password'], 'domain': S.DOMAIN_NAME}],
                 'access_keys': [{'access': ACCESS_KEY, 'secret': SECRETS['secret_key']}],
                 'security_tokens': [{'access': TEMPORARY_ACCESS_KEY, 'secret': SECRETS['temporary_secret_key'],
@@ -63,20 +63,20 @@ def seed_credentials(emu):
     })
 
 
-def iam_token(emu):
+def iam_token(emulator):
     """A real IAM token for the seeded user: the auth_token of the token-based tasks."""
     body = {'auth': {'identity': {'methods': ['password'], 'password': {'user': {
         'name': USER, 'password': SECRETS['password'], 'domain': {'name': S.DOMAIN_NAME}}}},
         'scope': {'project': {'id': S.PROJECT_ID}}}}
-    request = urllib.request.Request(emu.url + '/v3/auth/tokens', data=json.dumps(body).encode('utf-8'), method='POST',
+    request = urllib.request.Request(emulator.url + '/v3/auth/tokens', data=json.dumps(body).encode('utf-8'), method='POST',
                                      headers={'Content-Type': 'application/json'})
     with urllib.request.urlopen(request, timeout=10) as response:  # nosec - loopback test emulator
         return response.headers['X-Subject-Token']
 
 
-def apig(emu, **auth):
-    options = dict(FAST, region=S.REGION, project_id=S.PROJECT_ID, instance_id=S.INSTANCE_ID, apig_endpoint=emu.url,
-                   iam_endpoint=emu.url)
+def apig(emulator, **auth):
+    options = dict(FAST, region=S.REGION, project_id=S.PROJECT_ID, instance_id=S.INSTANCE_ID, apig_endpoint=emulator.url,
+                   iam_endpoint=emulator.url)
     options.update(auth)
     return options
 
@@ -97,50 +97,50 @@ def quota(name, **extra):
     return dict({'name': name, 'call_limits': 10, 'time_unit': 'DAY', 'time_interval': 1}, **extra)
 
 
-def plan(emu, auth_token):
+def plan(emulator, auth_token):
     """(group, task name, module, args, faults, expected status) for every path."""
-    ace = dict(FAST, api_token=SECRETS['api_token'], api_url=emu.url)
+    ace = dict(FAST, api_token=SECRETS['api_token'], api_url=emulator.url)
     many = 20
     return [
         ('success', 'AK/SK create with apps and diff', QUOTA_MODULE,
-         dict(apig(emu, **aksk()), **quota('sec_quota', apps=['consumer_app_a'])), [], 'ok'),
-        ('success', 'temporary AK/SK update', QUOTA_MODULE, dict(apig(emu, **temporary()), name='sec_quota', call_limits=20), [], 'ok'),
-        ('success', 'auth_token update remark', QUOTA_MODULE, dict(apig(emu, auth_token=auth_token), name='sec_quota', remark='r'),
+         dict(apig(emulator, **aksk()), **quota('sec_quota', apps=['consumer_app_a'])), [], 'ok'),
+        ('success', 'temporary AK/SK update', QUOTA_MODULE, dict(apig(emulator, **temporary()), name='sec_quota', call_limits=20), [], 'ok'),
+        ('success', 'auth_token update remark', QUOTA_MODULE, dict(apig(emulator, auth_token=auth_token), name='sec_quota', remark='r'),
          [], 'ok'),
-        ('success', 'user/password info', QUOTA_INFO_MODULE, dict(apig(emu, **password())), [], 'ok'),
+        ('success', 'user/password info', QUOTA_INFO_MODULE, dict(apig(emulator, **password())), [], 'ok'),
         ('success', 'api_token create with diff', APPLICATION_MODULE, dict(ace, service='midjourney', tags=['t']), [], 'ok'),
         ('success', 'api_token several applications warning', APPLICATION_MODULE, dict(ace, service='suno'), [], 'ok'),
         ('success', 'api_token info revealing nothing', APPLICATION_INFO_MODULE, dict(ace), [], 'ok'),
-        ('bad credentials', 'wrong secret_key', QUOTA_INFO_MODULE, dict(apig(emu, **aksk(SECRETS['wrong_secret_key']))), [], 'failed'),
-        ('bad credentials', 'unknown auth_token', QUOTA_INFO_MODULE, dict(apig(emu, auth_token=SECRETS['unknown_auth_token'])), [],
+        ('bad credentials', 'wrong secret_key', QUOTA_INFO_MODULE, dict(apig(emulator, **aksk(SECRETS['wrong_secret_key']))), [], 'failed'),
+        ('bad credentials', 'unknown auth_token', QUOTA_INFO_MODULE, dict(apig(emulator, auth_token=SECRETS['unknown_auth_token'])), [],
          'failed'),
-        ('bad credentials', 'wrong password', QUOTA_INFO_MODULE, dict(apig(emu, **password(SECRETS['wrong_password']))), [], 'failed'),
-        ('bad credentials', 'wrong security_token', QUOTA_INFO_MODULE, dict(apig(emu, **temporary(SECRETS['wrong_security_token']))),
+        ('bad credentials', 'wrong password', QUOTA_INFO_MODULE, dict(apig(emulator, **password(SECRETS['wrong_password']))), [], 'failed'),
+        ('bad credentials', 'wrong security_token', QUOTA_INFO_MODULE, dict(apig(emulator, **temporary(SECRETS['wrong_security_token']))),
          [], 'failed'),
         ('bad credentials', 'wrong api_token', APPLICATION_INFO_MODULE, dict(ace, api_token=SECRETS['wrong_api_token']), [], 'failed'),
-        ('API errors', 'apig 403', QUOTA_MODULE, dict(apig(emu, **aksk()), **quota('sec_quota')),
+        ('API errors', 'apig 403', QUOTA_MODULE, dict(apig(emulator, **aksk()), **quota('sec_quota')),
          [fault('apig', 'GET', '/app-quotas$', status=403, body={'error_code': 'APIG.1005', 'error_msg': 'No permissions'})], 'failed'),
         ('API errors', 'acedata create-only conflict', APPLICATION_MODULE, dict(ace, service='midjourney', tags=['other']), [],
          'failed'),
         ('API errors', 'acedata 404', APPLICATION_MODULE, dict(ace, service='openai'),
          [fault('acedata', 'GET', '/applications/$', status=404, body={'detail': 'Not found.', 'code': 'not_found'})], 'failed'),
-        ('injected faults', 'apig 503 until retries run out', QUOTA_MODULE, dict(apig(emu, **password()), name='sec_quota', call_limits=30),
+        ('injected faults', 'apig 503 until retries run out', QUOTA_MODULE, dict(apig(emulator, **password()), name='sec_quota', call_limits=30),
          [fault('apig', 'PUT', '/app-quotas/', times=many, status=503, body=APIG_ERROR)], 'failed'),
-        ('injected faults', 'apig create reset after apply', QUOTA_MODULE, dict(apig(emu, **temporary()), **quota('sec_quota_two')),
+        ('injected faults', 'apig create reset after apply', QUOTA_MODULE, dict(apig(emulator, **temporary()), **quota('sec_quota_two')),
          [fault('apig', 'POST', '/app-quotas$', action='reset', after=True)], 'ok'),
         ('injected faults', 'acedata resets until retries run out', APPLICATION_INFO_MODULE, dict(ace),
          [fault('acedata', 'GET', '/applications/$', action='reset', times=many)], 'failed'),
         ('injected faults', 'acedata 500 create', APPLICATION_MODULE, dict(ace, service='openai'),
          [fault('acedata', 'POST', '/applications/$', times=many, status=500, body=ACEDATA_ERROR)], 'failed'),
-        ('injected faults', 'expired token renewed once then refused', QUOTA_INFO_MODULE, dict(apig(emu, **password())),
+        ('injected faults', 'expired token renewed once then refused', QUOTA_INFO_MODULE, dict(apig(emulator, **password())),
          [fault('apig', 'GET', '/app-quotas$', times=many, status=401,
                 body={'error_code': 'APIG.1002', 'error_msg': 'Incorrect token or token resolution failed'})], 'failed'),
-        ('validation errors', 'call_limits 0 with AK/SK', QUOTA_MODULE, dict(apig(emu, **aksk()), **quota('sec_quota', call_limits=0)),
+        ('validation errors', 'call_limits 0 with AK/SK', QUOTA_MODULE, dict(apig(emulator, **aksk()), **quota('sec_quota', call_limits=0)),
          [], 'failed'),
         ('validation errors', 'password without domain', QUOTA_INFO_MODULE,
-         dict(apig(emu, user=USER, password=SECRETS['password'])), [], 'failed'),
+         dict(apig(emulator, user=USER, password=SECRETS['password'])), [], 'failed'),
         ('validation errors', 'security_token without AK/SK', QUOTA_INFO_MODULE,
-         dict(apig(emu, security_token=SECRETS['security_token'], auth_token=auth_token)), [], 'failed'),
+         dict(apig(emulator, security_token=SECRETS['security_token'], auth_token=auth_token)), [], 'failed'),
         ('validation errors', 'empty tag with api_token', APPLICATION_MODULE, dict(ace, service='openai', tags=['']), [], 'failed'),
         ('validation errors', 'wrong type with api_token', APPLICATION_MODULE, dict(ace, service='openai', metadata='not a dict'), [],
          'failed'),
@@ -156,9 +156,9 @@ def output_segment(stdout, name):
     return stdout[start:end if end > 0 else len(stdout)]
 
 
-def secrets_of_run(emu):
+def secrets_of_run(emulator):
     """Every secret to look for: the seeded ones, the issued IAM tokens and the platform's credential tokens."""
-    state = emu.state()
+    state = emulator.state()
     found = dict(SECRETS)
     found.update(('iam token %d' % index, token['token']) for index, token in enumerate(state['iam']['tokens']))
     found.update(('credential token %d' % index, credential['token'])
@@ -166,9 +166,9 @@ def secrets_of_run(emu):
     return found
 
 
-def check_run_for_leaks(ledger, emu, run, groups, api):
+def check_run_for_leaks(ledger, emulator, run, groups, api):
     """One try per task: its output segment and its result hold no secret and no header value."""
-    secrets = secrets_of_run(emu)
+    secrets = secrets_of_run(emulator)
     for group, name, expected in groups:
         record = run.record(name)
         with ledger.attempt(5, group, api) as attempt:
@@ -184,19 +184,19 @@ def check_run_for_leaks(ledger, emu, run, groups, api):
         assert not leaks and not HEADER_SHAPES.search(run.text), leaks
 
 
-def test_no_secret_in_any_output(emu, runner, ledger):
-    seed_credentials(emu)
-    auth_token = iam_token(emu)
-    steps = plan(emu, auth_token)
+def test_no_secret_in_any_output(emulator, runner, ledger):
+    seed_credentials(emulator)
+    auth_token = iam_token(emulator)
+    steps = plan(emulator, auth_token)
     tasks = [task(name, module, args) for _group, name, module, args, _faults, _expected in steps]
-    run = runner.run(tasks, emulator=emu.url, steps=dict((name, faults) for _g, name, _m, _a, faults, _e in steps),
+    run = runner.run(tasks, emulator=emulator.url, steps=dict((name, faults) for _g, name, _m, _a, faults, _e in steps),
                      verbosity=4, diff=True)
     assert run.returncode == 0, run.describe()  # every task ignores its errors
     warned = run.result('api_token several applications warning')
     assert warned.get('warnings'), 'the warning path was not taken'
     diffs = [record for record in run.records if record['result'].get('diff')]
     assert len(diffs) >= 3, 'the diff paths were not taken'
-    check_run_for_leaks(ledger, emu, run, [(group, name, expected) for group, name, _m, _a, _f, expected in steps], 'both')
+    check_run_for_leaks(ledger, emulator, run, [(group, name, expected) for group, name, _m, _a, _f, expected in steps], 'both')
 
 
 # ---------------------------------------------------------------------------------------------
@@ -212,21 +212,21 @@ ROLE_CASES = {
 
 
 @pytest.mark.parametrize('case', list(ROLE_CASES))
-def test_no_secret_from_the_role(case, emu, runner, ledger):
+def test_no_secret_from_the_role(case, emulator, runner, ledger):
     expected, apig_changes, acedata_changes = ROLE_CASES[case]
-    seed_credentials(emu)
-    apig_settings = dict(apig(emu, **password()), **aksk())
+    seed_credentials(emulator)
+    apig_settings = dict(apig(emulator, **password()), **aksk())
     apig_settings.update(apig_changes)
     apig_settings = dict((key, value) for key, value in apig_settings.items() if value is not None)
-    acedata_settings = dict(FAST, api_token=SECRETS['api_token'], api_url=emu.url)
+    acedata_settings = dict(FAST, api_token=SECRETS['api_token'], api_url=emulator.url)
     acedata_settings.update(acedata_changes)
     services = [{'service': 'midjourney', 'quota': quota('role_quota', apps=['consumer_app_a', 'consumer_app_b'])},
                 {'service': 'suno'}]
     run = runner.run([task('show the result', 'ansible.builtin.debug', {'var': 'api_access_result'}, ignore_errors=False)],
-                     emulator=emu.url, verbosity=4, diff=True, roles=['apiops.provisioning.api_access'],
+                     emulator=emulator.url, verbosity=4, diff=True, roles=['apiops.provisioning.api_access'],
                      play_vars={'api_access_apig': apig_settings, 'api_access_acedata': acedata_settings,
                                 'api_access_services': services})
-    secrets = secrets_of_run(emu)
+    secrets = secrets_of_run(emulator)
     with ledger.attempt(5, case, 'role') as attempt:
         leaks = attempt.leaks(find_leaks(secrets, stdout=run.stdout, stderr=run.stderr,
                                          results=json.dumps([record['result'] for record in run.records], ensure_ascii=False)))

@@ -20,13 +20,13 @@ import subprocess
 import pytest
 
 from emulator import seed as S
+from emulator.client import EmulatorClient
 from emulator.core import BackgroundServer
 from reliability_support import (
     APPLICATION_INFO_MODULE,
     APPLICATION_MODULE,
     QUOTA_INFO_MODULE,
     QUOTA_MODULE,
-    Emulator,
     acedata_connection,
     apig_connection,
     applications_for,
@@ -75,7 +75,7 @@ def tls_run(tmp_path_factory, runner):
     cert, key = self_signed(str(tmp_path_factory.mktemp('tls')))
     with BackgroundServer(certfile=cert, keyfile=key) as server:
         assert server.url.startswith('https://')
-        emu = Emulator(server.url)
+        emulator = EmulatorClient(server.url)
         trusted = {'REQUESTS_CA_BUNDLE': cert}
         tasks = [
             task('apig, certificate verified by default', QUOTA_INFO_MODULE, {}),
@@ -86,9 +86,9 @@ def tls_run(tmp_path_factory, runner):
             task('apig, REQUESTS_CA_BUNDLE', QUOTA_INFO_MODULE, {'name': 'tls_quota'}, environment=trusted),
             task('acedata, REQUESTS_CA_BUNDLE', APPLICATION_INFO_MODULE, {'service': 'midjourney'}, environment=trusted),
         ]
-        run = runner.run(tasks, emulator=emu.url, verbosity=3, defaults={
-            'huaweicloud': apig_connection(emu.url), 'acedata': acedata_connection(emu.url)})
-        yield run, emu.state()
+        run = runner.run(tasks, emulator=emulator.url, verbosity=3, defaults={
+            'huaweicloud': apig_connection(emulator.url), 'acedata': acedata_connection(emulator.url)})
+        yield run, emulator.state()
 
 
 def leak_check(attempt, run):

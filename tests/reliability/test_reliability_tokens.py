@@ -14,10 +14,10 @@ from __future__ import annotations
 import pytest
 
 from emulator import seed as S
+from emulator.client import EmulatorClient
 from reliability_support import (
     APPLICATION_INFO_MODULE,
     QUOTA_MODULE,
-    Emulator,
     acedata_connection,
     apig_connection,
     assert_api_failure,
@@ -65,16 +65,16 @@ BUGS = {'password refused at the token exchange: fails at once': 'B11'}
 
 @pytest.fixture(scope='module')
 def token_run(emulator_server, runner):
-    emu = Emulator(emulator_server.url)
-    emu.reset()
-    emu.seed({'apig': {'quotas': [dict(QUOTA)]}})
+    emulator = EmulatorClient(emulator_server.url)
+    emulator.reset()
+    emulator.seed({'apig': {'quotas': [dict(QUOTA)]}})
     tasks, steps = [], {}
     for case, (changes, module, args, faults, *_rest) in CASES.items():
-        connection = dict((key, value) for key, value in apig_connection(emu.url, **changes).items() if value is not None)
+        connection = apig_connection(emulator.url, **changes)
         tasks.append(task(case, module, dict(connection, **args)))
         steps[case] = faults
-    tasks.append(task(PLATFORM_CASE, APPLICATION_INFO_MODULE, acedata_connection(emu.url, api_token='platform-reliability-expired')))
-    return runner.run(tasks, emulator=emu.url, steps=steps)
+    tasks.append(task(PLATFORM_CASE, APPLICATION_INFO_MODULE, acedata_connection(emulator.url, api_token='platform-reliability-expired')))
+    return runner.run(tasks, emulator=emulator.url, steps=steps)
 
 
 @pytest.mark.parametrize('case', [pytest.param(case, marks=known_bug(BUGS[case])) if case in BUGS else case for case in CASES])
@@ -102,18 +102,18 @@ def test_platform_token_is_not_renewed(token_run, ledger):
         assert len(record['requests']) == 1
 
 
-def test_token_really_expires_between_exchange_and_next_call(emu, interleave, ledger):
+def test_token_really_expires_between_exchange_and_next_call(emulator, interleave, ledger):
     """No fault: the emulator expires every issued token just before the module's PUT."""
     from ansible_collections.apiops.provisioning.plugins.modules import apig_app_quota
 
-    emu.seed({'apig': {'quotas': [dict(QUOTA)]}})
-    seq = emu.last_seq()
-    interleave('PUT', '/app-quotas/', lambda: emu.seed({'iam': {'expire_tokens': True}}))
-    connection = dict((key, value) for key, value in apig_connection(emu.url, **PASSWORD).items() if value is not None)
+    emulator.seed({'apig': {'quotas': [dict(QUOTA)]}})
+    seq = emulator.last_seq()
+    interleave('PUT', '/app-quotas/', lambda: emulator.seed({'iam': {'expire_tokens': True}}))
+    connection = apig_connection(emulator.url, **PASSWORD)
     result, crash = run_module(apig_app_quota.main, dict(connection, **dict(QUOTA, call_limits=9)))
-    requests = emu.requests(seq)
+    requests = emulator.requests(seq)
     with ledger.attempt(7, 'token expired (emulator clock) between exchange and next call: renewed once', 'APIG'):
         assert crash is None and not result.get('failed'), (crash, result.get('msg'))
         assert [(entry['method'], entry['status']) for entry in requests if entry['path'] == TOKENS] == [('POST', 201)] * 2
         assert [entry['status'] for entry in requests if entry['method'] == 'PUT'] == [401, 200]
-        assert [quota['call_limits'] for quota in quotas_named(emu.state(), 'tok_quota')] == [9]
+        assert [quota['call_limits'] for quota in quotas_named(emulator.state(), 'tok_quota')] == [9]

@@ -22,17 +22,21 @@ description:
 
 import json
 import os
+import sys
 import time
-import urllib.request
 
 from ansible.plugins.callback import CallbackBase
+
+TESTS = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+if TESTS not in sys.path:
+    sys.path.insert(0, TESTS)
+
+from emulator.client import EmulatorClient  # noqa: E402 pylint: disable=wrong-import-position
 
 
 def last_seq():
     """The number of the last request the emulator logged (``$BENCH_EMULATOR_URL``)."""
-    url = os.environ['BENCH_EMULATOR_URL'] + '/_emulator/requests?since=%d' % (10 ** 12)
-    with urllib.request.urlopen(url, timeout=30) as answer:
-        return json.loads(answer.read().decode('utf-8'))['last_seq']
+    return EmulatorClient(os.environ['BENCH_EMULATOR_URL'], timeout=30).last_seq()
 
 
 class CallbackModule(CallbackBase):

@@ -19,11 +19,16 @@ from __future__ import annotations
 
 import json
 import os
-import ssl
+import sys
 import time
-import urllib.request
 
 from ansible.plugins.callback import CallbackBase
+
+TESTS = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+if TESTS not in sys.path:
+    sys.path.insert(0, TESTS)
+
+from emulator.client import EmulatorClient  # noqa: E402 pylint: disable=wrong-import-position
 
 DOCUMENTATION = r'''
 name: reliability_steps
@@ -34,18 +39,6 @@ description:
 requirements:
   - the RELIABILITY_SCRIPT environment variable names a JSON script
 '''
-
-
-def control(base, method, name, body=None):
-    """One request to the emulator's control API; the decoded JSON answer (or None)."""
-    data = None if body is None else json.dumps(body).encode('utf-8')
-    request = urllib.request.Request(base + '/_emulator/' + name, data=data, method=method,
-                                     headers={'Content-Type': 'application/json'})
-    # The emulator may serve HTTPS with the suite's own self-signed certificate: not verified here.
-    context = ssl._create_unverified_context() if base.startswith('https:') else None  # nosec - loopback test emulator
-    with urllib.request.urlopen(request, timeout=30, context=context) as response:  # nosec - loopback test emulator
-        text = response.read().decode('utf-8')
-    return json.loads(text) if text.strip() else None
 
 
 class CallbackModule(CallbackBase):
@@ -61,16 +54,16 @@ class CallbackModule(CallbackBase):
         if path:
             with open(path, encoding='utf-8') as handle:
                 self.script = json.load(handle)
-        self.base = self.script.get('emulator')
+        self.emulator = EmulatorClient(self.script['emulator'], timeout=30) if self.script.get('emulator') else None
         self.records = []
         self.since = 0
 
     def v2_playbook_on_task_start(self, task, is_conditional):
-        if not self.base:
+        if not self.emulator:
             return
         for method, name, body in self.script.get('steps', {}).get(task.get_name(), []):
-            control(self.base, method, name, body)
-        self.since = control(self.base, 'GET', 'requests?since=0&api=none')['last_seq']
+            self.emulator.control(method, name, body)
+        self.since = self.emulator.last_seq()
 
     def _record(self, result, status):
         data = getattr(result, 'result', None)
@@ -79,15 +72,15 @@ class CallbackModule(CallbackBase):
         task = getattr(result, 'task', None) or result._task
         record = {'task': task.get_name(), 'status': status,
                   'result': json.loads(json.dumps(data, default=repr))}
-        if self.base:
-            record['faults'] = control(self.base, 'GET', 'faults')['faults']
+        if self.emulator:
+            record['faults'] = self.emulator.faults()
             # A request the emulator holds (a timeout fault) is logged only when it drops it.
             time.sleep(max([float(spec.get('delay', 5)) for spec in record['faults']
                             if spec.get('action') == 'timeout' and spec.get('hits')] or [0]))
-            record['requests'] = control(self.base, 'GET', 'requests?since=%d' % self.since)['requests']
+            record['requests'] = self.emulator.requests(self.since)
             if self.script.get('snapshots', True):
-                record['state'] = control(self.base, 'GET', 'state')
-            control(self.base, 'DELETE', 'faults')
+                record['state'] = self.emulator.state()
+            self.emulator.clear_faults()
         self.records.append(record)
 
     def v2_runner_on_ok(self, result):
