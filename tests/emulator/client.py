@@ -119,12 +119,16 @@ def acedata_connection(url, **extra):
     return dict(dict(api_token=S.ACEDATA_TOKEN, api_url=url), **extra)
 
 
-def start_process(port_file, port=0, stderr=None, wait=30):
+def start_process(port_file, port=0, stderr=None, wait=30, readings=None, group=False):
     """Start the emulator in a process of its own (``python -m emulator``); ``(process, url)`` once it
-    listens. ``stderr`` takes its error output (a file: a pipe nobody reads can fill and hang it)."""
+    listens. ``readings``: comma-separated, else $EMULATOR_READINGS; ``stderr`` takes its error output
+    (a file: a pipe nobody reads can fill and hang it); ``group``: in a process group of its own."""
     env = dict(os.environ, PYTHONPATH=TESTS)
+    if readings is not None:
+        env['EMULATOR_READINGS'] = readings
     proc = subprocess.Popen([sys.executable, '-m', 'emulator', '--port', str(port), '--port-file', port_file],
-                            env=env, stdout=subprocess.DEVNULL, stderr=stderr)
+                            env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=stderr,
+                            start_new_session=group)
     deadline = time.time() + wait
     while not os.path.exists(port_file):
         if proc.poll() is not None or time.time() > deadline:

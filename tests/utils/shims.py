@@ -16,11 +16,9 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BUILD = os.path.join(ROOT, '.build')
@@ -117,7 +115,7 @@ def install_get_pip_shim(python):
 
 
 class Emulator:
-    """The emulator in its own process group, playing ``readings``; ``with Emulator(...) as url``."""
+    """The emulator in a process group of its own, playing ``readings``; ``with Emulator(...) as url``."""
 
     def __init__(self, staged, readings=(), log=None):
         self.staged = staged
@@ -126,41 +124,28 @@ class Emulator:
         self.proc = None
 
     def __enter__(self):
+        sys.path.insert(0, os.path.join(self.staged, 'tests'))
+        try:
+            from emulator.client import start_process  # pylint: disable=import-outside-toplevel
+        finally:
+            sys.path.pop(0)
         port_file = os.path.join(os.path.dirname(self.log), 'emulator-%d.port' % os.getpid())
         if os.path.exists(port_file):
             os.remove(port_file)
         os.makedirs(os.path.dirname(self.log), exist_ok=True)
-        env = dict(os.environ, PYTHONPATH=os.path.join(self.staged, 'tests'), EMULATOR_READINGS=self.readings)
         with open(self.log, 'ab') as log:
-            self.proc = subprocess.Popen(  # pylint: disable=consider-using-with
-                [sys.executable, '-m', 'emulator', '--port', '0', '--port-file', port_file], cwd=self.staged, env=env,
-                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise ShimError('the emulator exited with %d (see %s)' % (self.proc.returncode, self.log))
-            if os.path.exists(port_file):
-                with open(port_file, encoding='utf-8') as handle:
-                    url = 'http://127.0.0.1:%d' % int(handle.read().strip())
-                try:
-                    with urllib.request.urlopen(url + '/_emulator/health', timeout=2) as response:
-                        if response.status == 200:
-                            os.remove(port_file)
-                            return url
-                except (urllib.error.URLError, OSError):
-                    pass
-            time.sleep(0.1)
-        self.__exit__(None, None, None)
-        raise ShimError('the emulator did not answer within 30 s (see %s)' % self.log)
+            self.proc, url = start_process(port_file, stderr=log, readings=self.readings, group=True)
+        os.remove(port_file)
+        return url
 
     def __exit__(self, *exc):
         if self.proc is None or self.proc.poll() is not None:
             return
-        os.killpg(self.proc.pid, 15)
+        os.killpg(self.proc.pid, signal.SIGTERM)
         try:
             self.proc.wait(10)
         except subprocess.TimeoutExpired:
-            os.killpg(self.proc.pid, 9)
+            os.killpg(self.proc.pid, signal.SIGKILL)
             self.proc.wait()
 
 
