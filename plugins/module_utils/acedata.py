@@ -123,7 +123,7 @@ class AceData:
                                    validate_certs=params.get('validate_certs', True),
                                    retries=params.get('retries', 4), retry_max_delay=params.get('retry_max_delay', 30.0),
                                    user_agent='apiops.provisioning (acedata)')
-        self._services = {}
+        self.services = {}  # alias -> service id: resolved here, or learnt from a listing that names it
 
     def request(self, method, path, **kwargs):
         return self.transport.request(method, path, **kwargs)
@@ -145,9 +145,9 @@ class AceData:
         """
         if UUID_PATTERN.fullmatch(reference):
             return reference.lower()
-        if reference not in self._services:
-            self._services[reference] = self._resolve_alias(reference)
-        return self._services[reference]
+        if reference not in self.services:
+            self.services[reference] = self._resolve_alias(reference)
+        return self.services[reference]
 
     def _resolve_alias(self, alias):
         try:

@@ -248,7 +248,7 @@ class SharedApplications:
     def preload(self):
         query = {'user_id': 'me', 'affiliation': 'owner', 'ordering': '-created_at'}
         self.applications = self.client.list_all('/applications/', query)
-        known = self.client._services
+        known = self.client.services
         for app in self.applications:
             service = app.get('service')
             if isinstance(service, dict) and service.get('alias') in self.aliases and service.get('id') \

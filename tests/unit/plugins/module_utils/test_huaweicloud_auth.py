@@ -19,6 +19,7 @@ from ansible_collections.apiops.provisioning.plugins.module_utils.huaweicloud im
     HuaweiCloud,
     PasswordAuth,
     TokenAuth,
+    instance_path,
     parse_error,
     sign,
 )
@@ -264,6 +265,25 @@ def test_password_exchange_scoped_by_given_project_id():
     assert body['auth']['scope'] == {'project': {'id': 'p-given'}}
     assert cloud.resolve_project_id() == 'p-given'
     assert '/v2/p-given/' in session.calls[1]['url']
+
+
+def test_password_token_without_project_looks_it_up_with_the_token():
+    """A token that names no project: the project is looked up in IAM with it, once."""
+    cloud, session, dummy = connect([token_reply('tok-1', None), projects(('cn-north-4', 'p-5')),
+                                     FakeResponse(200, {'quotas': [], 'total': 0})],
+                                    user='alice', password=PASSWORD, domain='acme')
+    cloud.list_all('/app-quotas', 'quotas')
+    assert [(c['method'], c['url'].split('?')[0]) for c in session.calls] == [
+        ('POST', IAM + '/v3/auth/tokens'), ('GET', IAM + '/v3/auth/projects'),
+        ('GET', APIG + '/v2/p-5/apigw/instances/inst1/app-quotas')]
+    assert 'X-Auth-Token' not in session.calls[0]['headers']
+    assert [c['headers']['X-Auth-Token'] for c in session.calls[1:]] == ['tok-1', 'tok-1']
+    assert cloud.resolve_project_id() == 'p-5'
+    assert len(session.calls) == 3
+
+
+def test_instance_path_quotes_known_values():
+    assert instance_path('p/1', 'in st', '/app-quotas') == '/v2/p%2F1/apigw/instances/in%20st/app-quotas'
 
 
 @pytest.mark.parametrize('answer', [
