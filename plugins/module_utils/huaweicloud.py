@@ -1,7 +1,11 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) 2026, apiops.provisioning contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Huawei Cloud access: SDK-HMAC-SHA256 signing, IAM tokens, endpoints, project ids, APIG errors."""
+"""Huawei Cloud access: SDK-HMAC-SHA256 signing, IAM tokens, endpoints, project ids, APIG errors.
+
+The client of the ``apig_*`` modules; each APIG resource has its own module beside it
+(``apig_app``, ``apig_app_quota``).
+"""
 
 from __future__ import absolute_import, division, print_function
 
@@ -117,17 +121,20 @@ def sign(method, url, headers, body, access_key, secret_key, now=None):
 
 # ---------------------------------------------------------------------------------------------
 # Authentication strategies (the ``auth`` object of ``transport.Transport``)
+#
+# Each strategy owns what its credentials need: ``apply`` and ``renew`` for the transport,
+# ``project_id_from_exchange`` (the project its token exchange named, if it has one),
+# ``projects_request`` (the IAM route that lists the projects it may use) and ``use_project``
+# (told the project id once it is resolved).
 # ---------------------------------------------------------------------------------------------
 class AkSkAuth:
-    """Permanent or temporary AK/SK: every request is signed."""
-
-    kind = 'aksk'
+    """Permanent or temporary AK/SK: every request is signed, IAM's project lookup included."""
 
     def __init__(self, access_key, secret_key, security_token=None):
         self.access_key = access_key
         self.secret_key = secret_key
         self.security_token = security_token
-        self.project_id = None  # set once known: sent (and signed) as X-Project-Id
+        self.project_id = None  # set by use_project once resolved: sent (and signed) as X-Project-Id
 
     def apply(self, method, url, headers, body):
         if self.project_id:
@@ -139,21 +146,64 @@ class AkSkAuth:
     def renew(self):
         return False
 
+    def project_id_from_exchange(self):
+        return None  # no exchange: the keys name no project
+
+    @staticmethod
+    def projects_request(region):
+        """``(path, query)`` of the IAM route listing the projects named ``region``."""
+        return '/v3/projects', {'name': region}
+
+    def use_project(self, project_id):
+        self.project_id = project_id
+
 
 class TokenAuth:
-    """An IAM token in ``X-Auth-Token``; a password-based one is fetched (and renewed) from IAM."""
+    """A given IAM token in ``X-Auth-Token``; never renewed (nothing to renew it from)."""
 
-    kind = 'token'
-
-    def __init__(self, token=None, fetch=None):
+    def __init__(self, token):
         self.token = token
-        self.fetch = fetch          # callable returning a new token, or None for a given token
+
+    def apply(self, method, url, headers, body):
+        headers['X-Auth-Token'] = self.token
+
+    def renew(self):
+        return False
+
+    def project_id_from_exchange(self):
+        return None
+
+    @staticmethod
+    def projects_request(region):
+        """``(path, query)`` of the IAM route listing the projects the token may use."""
+        return '/v3/auth/projects', None
+
+    def use_project(self, project_id):
+        pass  # a token is scoped by IAM, not by a header
+
+
+class PasswordAuth(TokenAuth):
+    """User, password and domain, exchanged in IAM for a project-scoped token (``X-Subject-Token``).
+
+    The exchange is sent on the first request (or when the project id is asked for), through the
+    unauthenticated IAM transport that ``open_iam()`` returns; the token is renewed once per run
+    after the API refused it.
+    """
+
+    def __init__(self, user, password, domain, scope, open_iam):
+        super(PasswordAuth, self).__init__(None)
+        self.user = user
+        self.password = password
+        self.domain = domain
+        self.scope = scope          # {'project': {'id': ...}} or {'project': {'name': region}}
+        self.open_iam = open_iam
         self.renewed = False
+        self.token_project_id = None  # the project the token is scoped to, as IAM named it
 
     def apply(self, method, url, headers, body):
         if self.token is None:
-            self.token = self.fetch()
-        headers['X-Auth-Token'] = self.token
+            self.token = self.exchange()
+        super(PasswordAuth, self).apply(method, url, headers, body)
 
     def renew(self):
         """Fetch a new token once per run, after the API refused the current one.
@@ -161,11 +211,39 @@ class TokenAuth:
         Not when the exchange itself was refused (no token yet): a wrong password is final, and
         trying it twice only brings the account closer to being locked.
         """
-        if self.fetch is None or self.renewed or self.token is None:
+        if self.renewed or self.token is None:
             return False
         self.renewed = True
-        self.token = self.fetch()
+        self.token = self.exchange()
         return True
+
+    def project_id_from_exchange(self):
+        """The project of the token (exchanged now if not yet): a project-scoped token names it."""
+        if self.token is None:
+            self.token = self.exchange()
+        return self.token_project_id
+
+    def exchange(self):
+        """A new project-scoped IAM token for user/password."""
+        body = {'auth': {'identity': {'methods': ['password'],
+                                      'password': {'user': {'name': self.user, 'password': self.password,
+                                                            'domain': {'name': self.domain}}}},
+                         'scope': self.scope}}
+        try:
+            reply = self.open_iam().request('POST', '/v3/auth/tokens', query={'nocatalog': 'true'}, body=body)
+        except ApiError as exc:
+            if exc.status == 401:
+                exc.message = ('IAM refused the password of user %r in domain %r: %s Check password (HW_PASSWORD), '
+                               'user (HW_USER_NAME) and domain (HW_DOMAIN_NAME, the account name, not the region)'
+                               % (self.user, self.domain, exc.message))
+            raise
+        token = reply.headers.get('X-Subject-Token')
+        if not token:
+            raise ApiError('IAM answered without an X-Subject-Token header', status=reply.status,
+                           method='POST', path='/v3/auth/tokens')
+        project = ((reply.data or {}).get('token') or {}).get('project') or {}
+        self.token_project_id = project.get('id') or self.token_project_id
+        return token
 
 
 # ---------------------------------------------------------------------------------------------
@@ -213,6 +291,11 @@ def endpoint_for(service, region):
     return 'https://%s.%s.%s' % (service, region, domain)
 
 
+def instance_path(project_id, instance_id, suffix=''):
+    """The APIG v2 path of an instance, plus ``suffix``."""
+    return '/v2/%s/apigw/instances/%s%s' % (quote(project_id, safe=''), quote(instance_id, safe=''), suffix)
+
+
 class HuaweiCloud:
     """Authenticated access to one APIG instance: one session per endpoint and module run.
 
@@ -227,23 +310,19 @@ class HuaweiCloud:
         if not (params.get('instance_id') or '').strip():
             raise AuthConfigError('instance_id is required: give the id of the APIG gateway as instance_id, or set the '
                                   '%s environment variable' % ' or '.join(INSTANCE_ID_ENV))
-        self.auth = self._select_auth(params)
         self.region = params.get('region')
-        self._project_id = params.get('project_id')
+        self.auth = self._select_auth(params)
         self.apig_url = params.get('apig_endpoint') or (self.region and endpoint_for('apig', self.region))
         self.iam_url = params.get('iam_endpoint') or (self.region and endpoint_for('iam', self.region))
         if not self.apig_url:
             raise AuthConfigError('region is required unless apig_endpoint is given (set region, or the '
                                   'HUAWEICLOUD_SDK_REGION or HW_REGION_NAME environment variable)')
-        if not self._project_id and not self.region:
+        if not params.get('project_id') and not self.region:
             raise AuthConfigError('region is required to look up the project id (or give project_id)')
-        self._apig = None
-        self._iam = None
-        if self.auth.kind == 'token' and self.auth.token is None:
-            self.auth.fetch = self._password_token
+        self.project_id = None  # set by resolve_project_id()
+        self._transports = {}
 
-    @staticmethod
-    def _select_auth(params):
+    def _select_auth(self, params):
         access_key, secret_key = params.get('access_key'), params.get('secret_key')
         if access_key or secret_key:
             if not (access_key and secret_key):
@@ -259,7 +338,9 @@ class HuaweiCloud:
             if missing:
                 raise AuthConfigError('password authentication needs user, password and domain: missing %s'
                                       % ', '.join(missing))
-            return TokenAuth()  # the fetch callable is bound once the IAM transport exists
+            scope = {'project': {'id': params['project_id']}} if params.get('project_id') else \
+                {'project': {'name': self.region}}
+            return PasswordAuth(params['user'], params['password'], params['domain'], scope, self._iam_exchange)
         raise AuthConfigError('no Huawei Cloud credentials: give access_key and secret_key (AK/SK), or auth_token, '
                               'or user, password and domain (see the HUAWEICLOUD_SDK_AK/HUAWEICLOUD_SDK_SK, '
                               'HW_AUTH_TOKEN and HW_USER_NAME/HW_PASSWORD/HW_DOMAIN_NAME environment variables)')
@@ -270,96 +351,74 @@ class HuaweiCloud:
                          retries=self.params.get('retries', 4), retry_max_delay=self.params.get('retry_max_delay', 30.0),
                          user_agent='apiops.provisioning (huaweicloud)')
 
-    @property
-    def iam(self):
-        if self._iam is None:
-            if not self.iam_url:
-                raise AuthConfigError('iam_endpoint or region is required to reach IAM')
-            # Password exchange is unauthenticated; the project lookup is signed with AK/SK.
-            self._iam = self._transport(self.iam_url, self.auth if self.auth.kind == 'aksk' else None)
-        return self._iam
+    def _connect(self, name, base_url, auth):
+        """The transport ``name``, made on first use (making one sends nothing)."""
+        if name not in self._transports:
+            self._transports[name] = self._transport(base_url, auth)
+        return self._transports[name]
+
+    def _iam_url(self):
+        if not self.iam_url:
+            raise AuthConfigError('iam_endpoint or region is required to reach IAM')
+        return self.iam_url
 
     @property
     def apig(self):
-        if self._apig is None:
-            self._apig = self._transport(self.apig_url, self.auth)
-        return self._apig
-
-    def _password_token(self):
-        """Exchange user/password for a project-scoped IAM token (``X-Subject-Token``)."""
-        scope = {'project': {'id': self._project_id}} if self._project_id else {'project': {'name': self.region}}
-        body = {'auth': {'identity': {'methods': ['password'],
-                                      'password': {'user': {'name': self.params['user'],
-                                                            'password': self.params['password'],
-                                                            'domain': {'name': self.params['domain']}}}},
-                         'scope': scope}}
-        try:
-            reply = self.iam.request('POST', '/v3/auth/tokens', query={'nocatalog': 'true'}, body=body)
-        except ApiError as exc:
-            if exc.status == 401:
-                exc.message = ('IAM refused the password of user %r in domain %r: %s Check password (HW_PASSWORD), '
-                               'user (HW_USER_NAME) and domain (HW_DOMAIN_NAME, the account name, not the region)'
-                               % (self.params['user'], self.params['domain'], exc.message))
-            raise
-        token = reply.headers.get('X-Subject-Token')
-        if not token:
-            raise ApiError('IAM answered without an X-Subject-Token header', status=reply.status,
-                           method='POST', path='/v3/auth/tokens')
-        project = ((reply.data or {}).get('token') or {}).get('project') or {}
-        if not self._project_id and project.get('id'):
-            self._project_id = project['id']
-        return token
+        return self._connect('apig', self.apig_url, self.auth)
 
     @property
-    def project_id(self):
-        """The project id: given, else from the password token, else looked up in IAM by region."""
-        if self._project_id:
-            return self._project_id
-        if self.auth.kind == 'token' and self.auth.fetch is not None and self.auth.token is None:
-            self.auth.token = self.auth.fetch()  # a project-scoped token names its project
-            if self._project_id:
-                return self._project_id
-        if self.auth.kind == 'aksk':
-            projects = self.iam.request('GET', '/v3/projects', query={'name': self.region}).data or {}
-            path = '/v3/projects'
-        else:
-            projects = self._iam_with_token('/v3/auth/projects')
-            path = '/v3/auth/projects'
+    def iam(self):
+        """IAM with the run's credentials: the project lookup."""
+        return self._connect('iam', self._iam_url(), self.auth)
+
+    def _iam_exchange(self):
+        """IAM without credentials: the password exchange (``PasswordAuth`` opens it)."""
+        return self._connect('iam exchange', self._iam_url(), None)
+
+    def resolve_project_id(self):
+        """The project id: given, else the password token's project, else looked up in IAM by region.
+
+        Resolved once per run, then handed to the auth (AK/SK signs it as ``X-Project-Id``).
+        """
+        if self.project_id is None:
+            project_id = self.params.get('project_id') or self.auth.project_id_from_exchange() or \
+                self._look_up_project_id()
+            self.auth.use_project(project_id)
+            self.project_id = project_id
+        return self.project_id
+
+    def _look_up_project_id(self):
+        path, query = self.auth.projects_request(self.region)
+        projects = self.iam.request('GET', path, query=query).data or {}
         matches = [p for p in projects.get('projects') or [] if p.get('name') == self.region]
         if len(matches) != 1:
             raise ApiError('%s project ids found for region %s; give project_id' % (
                 'no' if not matches else 'several', self.region), method='GET', path=path)
-        self._project_id = matches[0]['id']
-        return self._project_id
+        return matches[0]['id']
 
-    def _iam_with_token(self, path):
-        transport = self._transport(self.iam_url, self.auth)
-        try:
-            return transport.request('GET', path).data or {}
-        finally:
-            transport.close()
-
-    def instance_path(self, suffix=''):
-        """The APIG v2 path of the configured instance, plus ``suffix``."""
-        if isinstance(self.auth, AkSkAuth):
-            self.auth.project_id = self.project_id
-        return '/v2/%s/apigw/instances/%s%s' % (quote(self.project_id, safe=''),
-                                                quote(self.params['instance_id'], safe=''), suffix)
+    def _path(self, suffix):
+        return instance_path(self.resolve_project_id(), self.params['instance_id'], suffix)
 
     def request(self, method, suffix, **kwargs):
-        return self.apig.request(method, self.instance_path(suffix), **kwargs)
+        """A request to the configured instance's ``suffix``."""
+        return self.apig.request(method, self._path(suffix), **kwargs)
 
     def list_all(self, suffix, items_key, query=None, limit=PAGE_LIMIT):
         """Every item of an APIG list (offset/limit, ``total``), at the largest page size."""
         def extract(data):
             return data.get(items_key) or [], data.get('total')
-        return list(self.apig.paginate(self.instance_path(suffix), query, extract, limit))
+        return list(self.apig.paginate(self._path(suffix), query, extract, limit))
+
+    def everything(self, suffix, items_key):
+        """Every item of an unfiltered list when its first page holds them all (one request), else None."""
+        page = self.request('GET', suffix, query={'offset': 0, 'limit': PAGE_LIMIT}).data or {}
+        items = page.get(items_key) or []
+        return items if page.get('total') is not None and len(items) >= page['total'] else None
 
     @property
     def request_count(self):
-        return sum(t.request_count for t in (self._apig, self._iam) if t is not None)
+        return sum(t.request_count for t in self._transports.values())
 
     def close(self):
-        for transport in (self._apig, self._iam):
-            if transport is not None:
-                transport.close()
+        for transport in self._transports.values():
+            transport.close()

@@ -8,6 +8,14 @@ and delete it, which fields it manages and which can only be set at creation); `
 does the rest: input validation before any request, find -> compare -> create/update/delete,
 check mode with a predicted result, ``--diff``, recovery after an ambiguous write, and one error
 path to ``fail_json``.
+
+The module_utils of both APIs have one layout. A client module per API (``acedata``,
+``huaweicloud``) holds what belongs to the API as a whole: auth, endpoints, errors, pagination,
+the lookups every resource shares, and ``CONNECTION_ARGSPEC``, the connection options all of that
+API's modules take. A module per resource, named as its modules (``acedata_application``,
+``acedata_service``, ``apig_app``, ``apig_app_quota``), holds its ``Resource`` subclass, the shared
+reads of its list form and its info reader. A module's own options are declared in the module file,
+beside its documentation; ``argument_spec`` merges them with the connection options.
 """
 
 from __future__ import absolute_import, division, print_function

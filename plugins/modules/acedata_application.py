@@ -239,13 +239,24 @@ application:
       sample: '2026-11-23T10:00:00.000000Z'
 '''
 
-from ansible_collections.apiops.provisioning.plugins.module_utils.acedata import (
-    APPLICATION_ARGSPEC,
-    APPLICATION_ITEM_ARGSPEC,
-    CONNECTION_ARGSPEC,
-    Application,
-)
+from ansible_collections.apiops.provisioning.plugins.module_utils.acedata import CONNECTION_ARGSPEC
+from ansible_collections.apiops.provisioning.plugins.module_utils.acedata_application import Application
 from ansible_collections.apiops.provisioning.plugins.module_utils.resource import argument_spec, list_argspec, list_module, run_module
+
+APPLICATION_ITEM_ARGSPEC = dict(
+    service=dict(type='str'),
+    type=dict(type='str', default='Usage', choices=['Usage', 'Period']),
+    scope=dict(type='str', default='Individual', choices=['Individual', 'Global']),
+    allow_consume_global=dict(type='bool'),
+    tags=dict(type='list', elements='str'),
+    metadata=dict(type='dict'),
+    expired_at=dict(type='str'),
+)
+APPLICATION_ARGSPEC = dict(
+    APPLICATION_ITEM_ARGSPEC,
+    reveal_credentials=dict(type='bool', default=False),
+    state=dict(type='str', default='present', choices=['present']),
+)
 
 
 def main():

@@ -73,12 +73,16 @@ applications:
 '''
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.apiops.provisioning.plugins.module_utils.acedata import (
-    CONNECTION_ARGSPEC,
-    INFO_ARGSPEC,
-    ApplicationInfo,
-)
+from ansible_collections.apiops.provisioning.plugins.module_utils.acedata import CONNECTION_ARGSPEC
+from ansible_collections.apiops.provisioning.plugins.module_utils.acedata_application import ApplicationInfo
 from ansible_collections.apiops.provisioning.plugins.module_utils.resource import argument_spec, run
+
+INFO_ARGSPEC = dict(
+    service=dict(type='str'),
+    type=dict(type='str', choices=['Usage', 'Period']),
+    scope=dict(type='str', choices=['Individual', 'Global']),
+    reveal_credentials=dict(type='bool', default=False),
+)
 
 
 def main():

@@ -94,16 +94,19 @@ aliases:
 '''
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.apiops.provisioning.plugins.module_utils.acedata import (
-    CONNECTION_ARGSPEC,
-    SERVICE_INFO_ARGSPEC,
-    ServiceInfo,
-)
+from ansible_collections.apiops.provisioning.plugins.module_utils.acedata import CONNECTION_ARGSPEC
+from ansible_collections.apiops.provisioning.plugins.module_utils.acedata_service import ServiceInfo
 from ansible_collections.apiops.provisioning.plugins.module_utils.resource import argument_spec, run
+
+INFO_ARGSPEC = dict(
+    service=dict(type='str'),
+    search=dict(type='str'),
+    type=dict(type='str', choices=['Api', 'Proxy', 'Integration', 'Dataset', 'Introduction', 'Agent']),
+)
 
 
 def main():
-    module = AnsibleModule(argument_spec=argument_spec(CONNECTION_ARGSPEC, SERVICE_INFO_ARGSPEC), supports_check_mode=True)
+    module = AnsibleModule(argument_spec=argument_spec(CONNECTION_ARGSPEC, INFO_ARGSPEC), supports_check_mode=True)
     run(module, ServiceInfo, lambda info: info.gather())
 
 

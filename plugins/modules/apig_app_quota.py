@@ -278,9 +278,23 @@ app_quota:
           sample: consumer_app_a
 '''
 
-from ansible_collections.apiops.provisioning.plugins.module_utils.apig import QUOTA_ITEM_ARGSPEC, RESOURCE_ARGSPEC, AppQuota
+from ansible_collections.apiops.provisioning.plugins.module_utils.apig_app_quota import AppQuota
 from ansible_collections.apiops.provisioning.plugins.module_utils.huaweicloud import CONNECTION_ARGSPEC
 from ansible_collections.apiops.provisioning.plugins.module_utils.resource import argument_spec, list_argspec, list_module, run_module
+
+QUOTA_ITEM_ARGSPEC = dict(
+    name=dict(type='str', required=True),
+    call_limits=dict(type='int'),
+    time_unit=dict(type='str', choices=['SECOND', 'MINUTE', 'HOUR', 'DAY']),
+    time_interval=dict(type='int'),
+    reset_time=dict(type='str'),
+    remark=dict(type='str'),
+    apps=dict(type='list', elements='str'),
+    purge_apps=dict(type='bool', default=False),
+    state=dict(type='str', default='present', choices=['present', 'absent']),
+)
+# The single form: ``name`` is required unless the list option ``quotas`` is given instead.
+RESOURCE_ARGSPEC = dict(QUOTA_ITEM_ARGSPEC, name=dict(type='str'))
 
 
 def main():

@@ -116,14 +116,16 @@ app_quotas:
 '''
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.apiops.provisioning.plugins.module_utils.apig import AppQuotaInfo
+from ansible_collections.apiops.provisioning.plugins.module_utils.apig_app_quota import AppQuotaInfo
 from ansible_collections.apiops.provisioning.plugins.module_utils.huaweicloud import CONNECTION_ARGSPEC
 from ansible_collections.apiops.provisioning.plugins.module_utils.resource import argument_spec, run
 
+INFO_ARGSPEC = dict(name=dict(type='str'), names=dict(type='list', elements='str'))
+
 
 def main():
-    spec = argument_spec(CONNECTION_ARGSPEC, dict(name=dict(type='str'), names=dict(type='list', elements='str')))
-    module = AnsibleModule(argument_spec=spec, supports_check_mode=True, mutually_exclusive=[('name', 'names')])
+    module = AnsibleModule(argument_spec=argument_spec(CONNECTION_ARGSPEC, INFO_ARGSPEC), supports_check_mode=True,
+                           mutually_exclusive=[('name', 'names')])
     run(module, AppQuotaInfo, lambda info: info.gather())
 
 

@@ -390,7 +390,8 @@ def section_lists(ansible, emulator, size, big, latencies, concurrencies, storm_
 # ---------------------------------------------------------------------------------------------
 IMPORTS = ['ansible.module_utils.basic'] + [
     'ansible_collections.apiops.provisioning.plugins.module_utils.%s' % name
-    for name in ('transport', 'resource', 'huaweicloud', 'apig', 'acedata')] + [
+    for name in ('transport', 'resource', 'huaweicloud', 'apig_app', 'apig_app_quota', 'acedata',
+                 'acedata_application')] + [
     'ansible_collections.apiops.provisioning.plugins.modules.%s' % name
     for name in ('apig_app_quota', 'apig_app_quota_info', 'acedata_application', 'acedata_application_info')]
 IMPORT_PROBE = '''

@@ -162,7 +162,7 @@ def test_collection_signatures_pass_an_sdk_verifier():
     url = 'http://127.0.0.1:%d' % server.server_address[1]
     try:
         from ansible_collections.apiops.provisioning.plugins.module_utils.huaweicloud import HuaweiCloud
-        from ansible_collections.apiops.provisioning.plugins.module_utils.apig import QuotaApi
+        from ansible_collections.apiops.provisioning.plugins.module_utils.apig_app_quota import QuotaApi
 
         cloud = HuaweiCloud({'region': seed.REGION, 'instance_id': seed.INSTANCE_ID, 'access_key': seed.ACCESS_KEY,
                              'secret_key': seed.SECRET_KEY, 'security_token': None, 'apig_endpoint': url,

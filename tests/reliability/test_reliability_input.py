@@ -495,13 +495,18 @@ def test_pinned_hostile_value(bug, module, name, value, emulator, in_process, le
 def test_every_option_is_exercised():
     """The catalogue covers every option of every module. The info modules share the connection
     options (the same argument spec and code) with their resource module, where they are exercised."""
-    from ansible_collections.apiops.provisioning.plugins.module_utils import acedata, apig, huaweicloud
+    from ansible_collections.apiops.provisioning.plugins.module_utils import acedata, huaweicloud
+    from ansible_collections.apiops.provisioning.plugins.modules import (
+        acedata_application,
+        acedata_application_info,
+        apig_app_quota,
+    )
 
     declared = {
-        'apig_app_quota': set(huaweicloud.CONNECTION_ARGSPEC) | set(apig.RESOURCE_ARGSPEC),
+        'apig_app_quota': set(huaweicloud.CONNECTION_ARGSPEC) | set(apig_app_quota.RESOURCE_ARGSPEC),
         'apig_app_quota_info': {'name'},
-        'acedata_application': set(acedata.CONNECTION_ARGSPEC) | set(acedata.APPLICATION_ARGSPEC),
-        'acedata_application_info': set(acedata.INFO_ARGSPEC),
+        'acedata_application': set(acedata.CONNECTION_ARGSPEC) | set(acedata_application.APPLICATION_ARGSPEC),
+        'acedata_application_info': set(acedata_application_info.INFO_ARGSPEC),
     }
     for module, names in declared.items():
         covered = set(option.name for option in OPTIONS if option.module == module)

@@ -18,12 +18,14 @@ from urllib3.exceptions import ReadTimeoutError
 
 from ansible_collections.apiops.provisioning.plugins.module_utils.acedata import (
     AceData,
-    Application,
-    ApplicationInfo,
-    mask_credentials,
     normalise_time,
     parse_error,
     parse_time,
+)
+from ansible_collections.apiops.provisioning.plugins.module_utils.acedata_application import (
+    Application,
+    ApplicationInfo,
+    mask_credentials,
     validate_application_options,
 )
 from ansible_collections.apiops.provisioning.plugins.module_utils.resource import Engine, ValidationError

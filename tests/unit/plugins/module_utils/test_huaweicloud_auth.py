@@ -17,7 +17,9 @@ from ansible_collections.apiops.provisioning.plugins.module_utils.huaweicloud im
     AkSkAuth,
     AuthConfigError,
     HuaweiCloud,
+    PasswordAuth,
     TokenAuth,
+    instance_path,
     parse_error,
     sign,
 )
@@ -93,16 +95,14 @@ def test_aksk_wins_over_token_and_password():
 
 def test_token_wins_over_password():
     cloud = HuaweiCloud(params(auth_token='tok', user='u', password=PASSWORD, domain='d'))
-    assert isinstance(cloud.auth, TokenAuth)
+    assert isinstance(cloud.auth, TokenAuth) and not isinstance(cloud.auth, PasswordAuth)
     assert cloud.auth.token == 'tok'
-    assert cloud.auth.fetch is None
 
 
 def test_password_auth_fetches_later():
     cloud = HuaweiCloud(params(user='u', password=PASSWORD, domain='d'))
-    assert isinstance(cloud.auth, TokenAuth)
+    assert isinstance(cloud.auth, PasswordAuth)
     assert cloud.auth.token is None
-    assert cloud.auth.fetch is not None
     assert cloud.request_count == 0
 
 
@@ -146,7 +146,7 @@ def test_apig_endpoint_without_region_still_needs_project_id():
     assert 'project_id' in str(info.value)
     cloud = HuaweiCloud(params(region=None, apig_endpoint='https://gw.example.test', project_id='p1',
                                access_key=AK, secret_key=SK))
-    assert cloud.project_id == 'p1'
+    assert cloud.resolve_project_id() == 'p1'
 
 
 # ---------------------------------------------------------------------------------------------
@@ -183,14 +183,14 @@ def test_requests_go_to_overridden_endpoint():
 # ---------------------------------------------------------------------------------------------
 def test_project_id_given_costs_nothing():
     cloud, session, dummy = connect([], access_key=AK, secret_key=SK, project_id='given')
-    assert cloud.project_id == 'given'
+    assert cloud.resolve_project_id() == 'given'
     assert session.calls == []
 
 
 def test_project_id_lookup_with_aksk_is_signed_and_cached():
     cloud, session, dummy = connect([projects(('cn-north-4', 'p-123')), FakeResponse(200, {'quotas': [], 'total': 0})],
                                     access_key=AK, secret_key=SK)
-    assert cloud.project_id == 'p-123'
+    assert cloud.resolve_project_id() == 'p-123'
     assert len(session.calls) == 1
     call = session.calls[0]
     assert call['method'] == 'GET'
@@ -199,7 +199,7 @@ def test_project_id_lookup_with_aksk_is_signed_and_cached():
     assert 'X-Project-Id' not in call['headers']
     verify_signature(call)
     # Cached: asking again sends nothing.
-    assert cloud.project_id == 'p-123'
+    assert cloud.resolve_project_id() == 'p-123'
     assert len(session.calls) == 1
     # APIG calls then use it, in the path and in the signed X-Project-Id header.
     cloud.list_all('/app-quotas', 'quotas')
@@ -218,14 +218,14 @@ def test_project_id_lookup_with_aksk_is_signed_and_cached():
 def test_project_id_lookup_needs_exactly_one(answer):
     cloud, session, dummy = connect([answer], access_key=AK, secret_key=SK)
     with pytest.raises(ApiError) as info:
-        cloud.project_id
+        cloud.resolve_project_id()
     assert 'project_id' in str(info.value)
     assert 'cn-north-4' in str(info.value)
 
 
 def test_project_id_lookup_with_given_token():
     cloud, session, dummy = connect([projects(('cn-north-1', 'p-x'), ('cn-north-4', 'p-4'))], auth_token='iam-token')
-    assert cloud.project_id == 'p-4'
+    assert cloud.resolve_project_id() == 'p-4'
     call = session.calls[0]
     assert call['url'] == IAM + '/v3/auth/projects'
     assert call['headers']['X-Auth-Token'] == 'iam-token'
@@ -237,7 +237,7 @@ def test_project_id_lookup_with_given_token():
 # ---------------------------------------------------------------------------------------------
 def test_password_exchange_body_and_project_from_token():
     cloud, session, dummy = connect([token_reply('tok-1', 'p-9')], user='alice', password=PASSWORD, domain='acme')
-    assert cloud.project_id == 'p-9'
+    assert cloud.resolve_project_id() == 'p-9'
     assert len(session.calls) == 1
     call = session.calls[0]
     assert call['method'] == 'POST'
@@ -263,8 +263,27 @@ def test_password_exchange_scoped_by_given_project_id():
     cloud.list_all('/app-quotas', 'quotas')
     body = json.loads(session.calls[0]['data'].decode('utf-8'))
     assert body['auth']['scope'] == {'project': {'id': 'p-given'}}
-    assert cloud.project_id == 'p-given'
+    assert cloud.resolve_project_id() == 'p-given'
     assert '/v2/p-given/' in session.calls[1]['url']
+
+
+def test_password_token_without_project_looks_it_up_with_the_token():
+    """A token that names no project: the project is looked up in IAM with it, once."""
+    cloud, session, dummy = connect([token_reply('tok-1', None), projects(('cn-north-4', 'p-5')),
+                                     FakeResponse(200, {'quotas': [], 'total': 0})],
+                                    user='alice', password=PASSWORD, domain='acme')
+    cloud.list_all('/app-quotas', 'quotas')
+    assert [(c['method'], c['url'].split('?')[0]) for c in session.calls] == [
+        ('POST', IAM + '/v3/auth/tokens'), ('GET', IAM + '/v3/auth/projects'),
+        ('GET', APIG + '/v2/p-5/apigw/instances/inst1/app-quotas')]
+    assert 'X-Auth-Token' not in session.calls[0]['headers']
+    assert [c['headers']['X-Auth-Token'] for c in session.calls[1:]] == ['tok-1', 'tok-1']
+    assert cloud.resolve_project_id() == 'p-5'
+    assert len(session.calls) == 3
+
+
+def test_instance_path_quotes_known_values():
+    assert instance_path('p/1', 'in st', '/app-quotas') == '/v2/p%2F1/apigw/instances/in%20st/app-quotas'
 
 
 @pytest.mark.parametrize('answer', [
@@ -277,7 +296,7 @@ def test_password_exchange_scoped_by_given_project_id():
 def test_password_exchange_errors_never_show_the_password(answer):
     cloud, session, dummy = connect([answer], user='alice', password=PASSWORD, domain='acme')
     with pytest.raises(ApiError) as info:
-        cloud.project_id
+        cloud.resolve_project_id()
     assert len(session.calls) == 1  # a POST is never retried blindly
     assert '/v3/auth/tokens' in str(info.value)
     for text in [str(info.value)] + ['%s' % (v,) for v in info.value.fail_kwargs().values()]:
@@ -289,7 +308,7 @@ def test_password_exchange_error_keeps_iam_words():
                           headers={'X-Request-Id': 'iam-req'})
     cloud, dummy, dummy2 = connect([answer], user='alice', password=PASSWORD, domain='acme')
     with pytest.raises(ApiError) as info:
-        cloud.project_id
+        cloud.resolve_project_id()
     assert info.value.status == 401
     assert 'The username or password is wrong.' in str(info.value)
     assert info.value.request_id == 'iam-req'

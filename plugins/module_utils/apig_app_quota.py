@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) 2026, apiops.provisioning contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""APIG credential quotas ("app quotas") and their bound credentials, for the ``apig_*`` modules."""
+"""APIG credential quotas ("app quotas") and their bound apps: the ``apig_app_quota*`` modules."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -9,8 +9,15 @@ __metaclass__ = type
 
 import datetime
 import re
-import threading
 
+from ansible_collections.apiops.provisioning.plugins.module_utils.apig_app import (
+    AppLookup,
+    SharedAppLookup,
+    app_reference_problem,
+    bound_app,
+    matches,
+    unique,
+)
 from ansible_collections.apiops.provisioning.plugins.module_utils.huaweicloud import PAGE_LIMIT, HuaweiCloud
 from ansible_collections.apiops.provisioning.plugins.module_utils.resource import (
     Resource,
@@ -29,32 +36,11 @@ except ImportError:  # pragma: no cover
     from urllib import quote  # type: ignore
 
 INT32_MAX = 2147483647
-TIME_UNITS = ['SECOND', 'MINUTE', 'HOUR', 'DAY']
 # Letters (Chinese included) first, then letters, digits and underscores; 3 to 255 characters.
 NAME_PATTERN = u'^[A-Za-z\u4e00-\u9fa5][A-Za-z0-9_\u4e00-\u9fa5]{2,254}$'
 RESET_TIME_PATTERN = r'^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$'
-APP_ID_PATTERN = re.compile(r'^(?:[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$')
-# An app reference is checked only for what no app id or name can hold. The create docs allow
-# letters, digits and underscores, but apps named with hyphens exist (``app-demo`` in the vendor's
-# own examples and Terraform's docs): an existing app's real name is always a valid reference,
-# and an unknown one is refused once the lookup has found no app of that id or name.
-APP_REFERENCE_MAX = 255
 QUOTA_FIELDS = ('name', 'call_limits', 'time_unit', 'time_interval', 'remark', 'reset_time')
 MANDATORY_FIELDS = ('name', 'call_limits', 'time_unit', 'time_interval')  # never empty, so never omitted
-
-QUOTA_ITEM_ARGSPEC = dict(
-    name=dict(type='str', required=True),
-    call_limits=dict(type='int'),
-    time_unit=dict(type='str', choices=TIME_UNITS),
-    time_interval=dict(type='int'),
-    reset_time=dict(type='str'),
-    remark=dict(type='str'),
-    apps=dict(type='list', elements='str'),
-    purge_apps=dict(type='bool', default=False),
-    state=dict(type='str', default='present', choices=['present', 'absent']),
-)
-# The single form: ``name`` is required unless the list option ``quotas`` is given instead.
-RESOURCE_ARGSPEC = dict(QUOTA_ITEM_ARGSPEC, name=dict(type='str'))
 
 
 def normalise_reset_time(value):
@@ -93,28 +79,9 @@ def validate_quota_options(params):
         # ``apps='a, b'`` on the command line splits into 'a' and ' b': blanks around a reference
         # are never part of an app's id or name.
         params['apps'] = [ref.strip() if isinstance(ref, str) else ref for ref in params['apps']]
-    check_items(params, 'apps', _app_reference_problem)
+    check_items(params, 'apps', app_reference_problem)
     if params.get('purge_apps') and params.get('apps') is None:
         raise ValidationError('purge_apps needs apps: list the apps to keep bound (an empty list unbinds all)')
-
-
-def _app_reference_problem(value):
-    if not value:
-        return 'must be an app id or an app name, not empty'
-    if len(value) > APP_REFERENCE_MAX:
-        return 'must be an app id or an app name of at most %d characters' % APP_REFERENCE_MAX
-    if any(ord(ch) < 32 or ch.isspace() for ch in value):
-        return 'must be an app id or an app name, without spaces or control characters'
-    return None
-
-
-def bound_app(item):
-    """``{app_id, name}`` of an APIG app, from either of the API's two shapes."""
-    return {'app_id': item.get('app_id') or item.get('id'), 'name': item.get('name')}
-
-
-def matches(reference, app):
-    return reference in (app['app_id'], app['name'])
 
 
 def quota_view(obj):
@@ -144,16 +111,17 @@ def quota_changes(current, desired, purge):
 
 def binding_delta(bound, wanted, purge):
     """References to bind (not bound yet) and bound apps to unbind (with ``purge``)."""
-    add = [ref for ref in _unique(wanted) if not any(matches(ref, app) for app in bound)]
+    add = [ref for ref in unique(wanted) if not any(matches(ref, app) for app in bound)]
     remove = [app for app in bound if purge and not any(matches(ref, app) for ref in wanted)]
     return add, remove
 
 
 class QuotaApi:
-    """The app-quota routes of one APIG instance."""
+    """The app-quota routes of one APIG instance, and the app lookups their bindings need."""
 
-    def __init__(self, cloud):
+    def __init__(self, cloud, apps=None):
         self.cloud = cloud
+        self.apps = apps or AppLookup(cloud)
 
     def find_by_name(self, name):
         found = self.named([name])
@@ -168,19 +136,13 @@ class QuotaApi:
         so a name costs ceil(matches / 500) requests. For several names one unfiltered page is
         read first: when it holds every quota of the gateway, it answers for all the names.
         """
-        names = _unique(names)
-        listed = self.everything('/app-quotas', 'quotas') if len(names) > 1 else None
+        names = unique(names)
+        listed = self.cloud.everything('/app-quotas', 'quotas') if len(names) > 1 else None
         found = []
         for name in names:
             candidates = listed if listed is not None else self.list_quotas(name)
             found.extend(quota for quota in candidates if quota.get('name') == name)
         return found
-
-    def everything(self, suffix, items_key):
-        """Every item of an unfiltered list when its first page holds them all (one request), else None."""
-        page = self.cloud.request('GET', suffix, query={'offset': 0, 'limit': PAGE_LIMIT}).data or {}
-        items = page.get(items_key) or []
-        return items if page.get('total') is not None and len(items) >= page['total'] else None
 
     def list_quotas(self, name=None):
         return self.cloud.list_all('/app-quotas', 'quotas', query={'name': name} if name else None)
@@ -206,58 +168,6 @@ class QuotaApi:
 
     def quota_path(self, quota_id, suffix=''):
         return '/app-quotas/%s%s' % (quote(quota_id, safe=''), suffix)
-
-    def resolve_apps(self, references):
-        """``{app_id, name}`` of each app given by id or exact name, in order.
-
-        One reference costs one request. For several, one unfiltered page of apps is read first:
-        when it holds every app of the gateway, it resolves them all; otherwise each is looked up.
-        """
-        references = _unique(references)
-        listed = self.everything('/apps', 'apps') if len(references) > 1 else None
-        if listed is None:
-            return [self.resolve_app(ref) for ref in references]
-        apps = [bound_app(item) for item in listed]
-        return [self._pick(ref, apps) for ref in references]
-
-    def _pick(self, reference, apps):
-        """The app ``reference`` names among ``apps`` (all of the gateway's): by id, else by name."""
-        for key in ('app_id', 'name'):
-            for app in apps:
-                if app[key] == reference:
-                    return app
-        raise self._unknown_app(reference)
-
-    def _unknown_app(self, reference):
-        return ValidationError('apps: no app (credential) with the id or name %r exists in instance %s'
-                               % (reference, self.cloud.params['instance_id']))
-
-    def resolve_app(self, reference):
-        """``{app_id, name}`` of the app given by id or exact name; a clear error when unknown."""
-        queries = [{'name': reference, 'precise_search': 'name'}]
-        if APP_ID_PATTERN.fullmatch(reference):
-            queries.insert(0, {'id': reference})
-        for query in queries:
-            for item in self.cloud.list_all('/apps', 'apps', query=query):
-                app = bound_app(item)
-                if matches(reference, app):
-                    return app
-        raise self._unknown_app(reference)
-
-    def bound_quota_of(self, app):
-        """The quota an app is bound to, or None.
-
-        A free app's answer is undocumented: a 404, or a Go zero-valued quota
-        (``{"app_quota_id": "", "name": "", ...}``) or an empty body; each means "none"
-        (reading ``bound_quota_zero``).
-        """
-        try:
-            quota = self.cloud.request('GET', '/apps/%s/bound-quota' % quote(app['app_id'], safe='')).data
-        except ApiError as exc:
-            if exc.status == 404:
-                return None
-            raise
-        return quota if isinstance(quota, dict) and quota.get('app_quota_id') else None
 
 
 class AppQuota(Resource):
@@ -296,7 +206,7 @@ class AppQuota(Resource):
         for index, params in enumerate(items):
             if params.get('state') == 'absent':
                 continue
-            for ref in _unique(params.get('apps') or []):
+            for ref in unique(params.get('apps') or []):
                 if ref in first and first[ref][0] != index:
                     other, other_name = first[ref]
                     conflicts.append(((other, index), "quotas[%d] (%s) and quotas[%d] (%s) both bind app '%s'; an app "
@@ -311,10 +221,9 @@ class AppQuota(Resource):
 
     def claims(self):
         """The apps (by id) this quota is to have bound, once resolved."""
-        if self.params.get('state') == 'absent' or not self.params.get('apps'):
+        if self.shared is None or self.params.get('state') == 'absent' or not self.params.get('apps'):
             return {}
-        known = list((self.found or {}).get('bound_apps') or []) + list(self.api.resolved.values()) \
-            if isinstance(self.api, SharedQuotaApi) else []
+        known = list((self.found or {}).get('bound_apps') or []) + list(self.api.apps.resolved.values())
         claims = {}
         for ref in self.params['apps']:
             for app in known:
@@ -451,7 +360,7 @@ class AppQuota(Resource):
         an app bound to another quota (an app can be bound to only one)."""
         add, remove = binding_delta(bound, wanted, self.purge)
         apps = []
-        for app in self.api.resolve_apps(add):
+        for app in self.api.apps.resolve(add):
             if app not in apps and not any(app['app_id'] == have['app_id'] for have in bound):
                 apps.append(app)
         self._refuse_taken(quota_id, apps)
@@ -513,7 +422,7 @@ class AppQuota(Resource):
         """Fail with a message naming the quota each app is bound to already, if any is."""
         taken = []
         for app in apps:
-            other = self.api.bound_quota_of(app)
+            other = self.api.apps.bound_quota_of(app)
             # A quota of our name is ours, even one a concurrent run created after our lookup.
             if other and other.get('app_quota_id') != quota_id and other.get('name') != self.params['name']:
                 taken.append("app '%s' (%s) is bound to app quota '%s' (%s)" % (
@@ -542,47 +451,14 @@ class AppQuota(Resource):
             self.cloud.close()
 
 
-class SharedQuotaApi(QuotaApi):
-    """The quota routes for a list run: apps resolved from one shared read, each at most once.
-
-    The unfiltered page of apps is read (once, by the first item that needs it) when the items
-    name more than one app between them; while it holds every app of the gateway it resolves
-    every reference, otherwise each reference is looked up on its own, once.
-    """
-
-    def __init__(self, cloud, references):
-        super(SharedQuotaApi, self).__init__(cloud)
-        self.references = references
-        self.resolved = {}
-        self._lock = threading.Lock()
-        self._apps = None
-        self._apps_read = False
-
-    def resolve_apps(self, references):
-        references = _unique(references)
-        if not references:
-            return []
-        with self._lock:
-            if not self._apps_read and len(self.references) > 1:
-                listed = self.everything('/apps', 'apps')
-                self._apps = [bound_app(item) for item in listed] if listed is not None else None
-            self._apps_read = True
-        found = []
-        for ref in references:
-            if ref not in self.resolved:
-                self.resolved[ref] = self._pick(ref, self._apps) if self._apps is not None else self.resolve_app(ref)
-            found.append(self.resolved[ref])
-        return found
-
-
 class SharedQuotas:
     """The client and the shared reads of a ``quotas`` list: the quotas of every name, read once."""
 
     def __init__(self, params, items):
         self.cloud = HuaweiCloud(params)
-        references = _unique(ref for item in items if item.get('state') != 'absent' for ref in item.get('apps') or [])
-        self.api = SharedQuotaApi(self.cloud, references)
-        self.names = _unique(item['name'] for item in items)
+        references = unique(ref for item in items if item.get('state') != 'absent' for ref in item.get('apps') or [])
+        self.api = QuotaApi(self.cloud, SharedAppLookup(self.cloud, references))
+        self.names = unique(item['name'] for item in items)
         self.by_name = {}
 
     def preload(self):
@@ -638,14 +514,6 @@ def returned_quota(obj):
     else:
         quota['bound_app_num'] = quota.get('bound_app_num') or 0
     return quota
-
-
-def _unique(items):
-    seen = []
-    for item in items:
-        if item not in seen:
-            seen.append(item)
-    return seen
 
 
 class AppQuotaInfo:

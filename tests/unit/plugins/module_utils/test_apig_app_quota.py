@@ -14,7 +14,7 @@ import pytest
 import requests
 from urllib3.exceptions import ReadTimeoutError
 
-from ansible_collections.apiops.provisioning.plugins.module_utils.apig import (
+from ansible_collections.apiops.provisioning.plugins.module_utils.apig_app_quota import (
     AppQuota,
     AppQuotaInfo,
     QuotaApi,
@@ -601,7 +601,7 @@ def test_info_lists_every_page_with_bindings():
 
 
 # ---------------------------------------------------------------------------------------------
-# QuotaApi.resolve_apps and QuotaApi.named: one page for many references, else one by one
+# AppLookup.resolve and QuotaApi.named: one page for many references, else one by one
 # ---------------------------------------------------------------------------------------------
 class NoTotalApig(FakeApig):
     """An instance whose list answers lack ``total``: no page can be known to be complete."""
@@ -638,7 +638,7 @@ def found(app):
 def test_resolve_one_reference_is_one_precise_lookup():
     """A single reference is looked up by itself: no page of every app is read for it."""
     fake = FakeApig(apps=APPS)
-    assert quota_api(fake).resolve_apps(['consumer_app_b']) == [found(APPS[1])]
+    assert quota_api(fake).apps.resolve(['consumer_app_b']) == [found(APPS[1])]
     assert app_calls(fake) == [{'name': 'consumer_app_b', 'precise_search': 'name'}]
 
 
@@ -646,7 +646,7 @@ def test_resolve_several_from_one_complete_page_in_order():
     """Several references (ids and names) are resolved from one unfiltered page holding every app, in
     the order given."""
     fake = FakeApig(apps=APPS)
-    resolved = quota_api(fake).resolve_apps(['consumer_app_c', APP_A, 'consumer_app_b'])
+    resolved = quota_api(fake).apps.resolve(['consumer_app_c', APP_A, 'consumer_app_b'])
     assert resolved == [found(APPS[2]), found(APPS[0]), found(APPS[1])]
     assert app_calls(fake) == [{}]
     assert fake.calls[0][2] == {'offset': '0', 'limit': '500'}
@@ -661,7 +661,7 @@ def test_resolve_prefers_the_id_to_a_name_equal_to_it(extra):
     """A reference that is one app's id and another app's name is the app with that id, whether the
     page of apps answers or each reference is looked up; the impostor comes first in the list."""
     fake = FakeApig(apps=[IMPOSTOR] + APPS + bulk_apps(extra))
-    resolved = quota_api(fake).resolve_apps([APP_A, 'consumer_app_b'])
+    resolved = quota_api(fake).apps.resolve([APP_A, 'consumer_app_b'])
     assert resolved == [found(APPS[0]), found(APPS[1])]
 
 
@@ -672,7 +672,7 @@ def test_resolve_prefers_the_id_to_a_name_equal_to_it(extra):
 def test_resolve_duplicate_references_once(extra, lookups):
     """A reference given twice is resolved once and returned once."""
     fake = FakeApig(apps=APPS + bulk_apps(extra))
-    resolved = quota_api(fake).resolve_apps(['consumer_app_a', APP_B, 'consumer_app_a', APP_B])
+    resolved = quota_api(fake).apps.resolve(['consumer_app_a', APP_B, 'consumer_app_a', APP_B])
     assert resolved == [found(APPS[0]), found(APPS[1])]
     assert app_calls(fake) == [{}] + lookups
 
@@ -680,7 +680,7 @@ def test_resolve_duplicate_references_once(extra, lookups):
 def test_resolve_duplicates_down_to_one_reference_skip_the_page():
     """References that are all the same one are one reference: one lookup, no page."""
     fake = FakeApig(apps=APPS)
-    assert quota_api(fake).resolve_apps([APP_C, APP_C]) == [found(APPS[2])]
+    assert quota_api(fake).apps.resolve([APP_C, APP_C]) == [found(APPS[2])]
     assert app_calls(fake) == [{'id': APP_C}]
 
 
@@ -689,7 +689,7 @@ def test_resolve_unknown_reference_in_a_complete_page_fails_naming_apps():
     reference, without looking it up again."""
     fake = FakeApig(apps=APPS)
     with pytest.raises(ValidationError) as info:
-        quota_api(fake).resolve_apps(['consumer_app_a', 'ghost_app'])
+        quota_api(fake).apps.resolve(['consumer_app_a', 'ghost_app'])
     assert str(info.value).startswith('apps')
     assert "'ghost_app'" in str(info.value)
     assert app_calls(fake) == [{}]
@@ -700,7 +700,7 @@ def test_resolve_unknown_reference_after_an_incomplete_page_fails_naming_apps():
     fake = FakeApig(apps=APPS + bulk_apps(500))
     ghost = 'dead0000dead0000dead0000dead0000'
     with pytest.raises(ValidationError) as info:
-        quota_api(fake).resolve_apps(['consumer_app_a', ghost])
+        quota_api(fake).apps.resolve(['consumer_app_a', ghost])
     assert str(info.value).startswith('apps') and ghost in str(info.value)
     assert app_calls(fake) == [{}, {'name': 'consumer_app_a', 'precise_search': 'name'},
                                {'id': ghost}, {'name': ghost, 'precise_search': 'name'}]
@@ -711,7 +711,7 @@ def test_resolve_incomplete_page_falls_back_to_one_lookup_per_reference():
     looked up by itself, by id or by exact name; an app on a later page is found."""
     extra = bulk_apps(600)
     fake = FakeApig(apps=APPS + extra)
-    resolved = quota_api(fake).resolve_apps([extra[550]['name'], APP_A])
+    resolved = quota_api(fake).apps.resolve([extra[550]['name'], APP_A])
     assert resolved == [found(extra[550]), found(APPS[0])]
     assert app_calls(fake) == [{}, {'name': extra[550]['name'], 'precise_search': 'name'}, {'id': APP_A}]
 
@@ -719,7 +719,7 @@ def test_resolve_incomplete_page_falls_back_to_one_lookup_per_reference():
 def test_resolve_without_total_falls_back_to_one_lookup_per_reference():
     """A page answer without ``total`` cannot be known complete: the references are looked up one by one."""
     fake = NoTotalApig(apps=APPS)
-    resolved = quota_api(fake).resolve_apps(['consumer_app_a', APP_B])
+    resolved = quota_api(fake).apps.resolve(['consumer_app_a', APP_B])
     assert resolved == [found(APPS[0]), found(APPS[1])]
     assert app_calls(fake) == [{}, {'name': 'consumer_app_a', 'precise_search': 'name'}, {'id': APP_B}]
 
