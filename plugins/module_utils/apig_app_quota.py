@@ -74,7 +74,7 @@ def validate_quota_options(params):
         try:
             datetime.datetime.strptime(params['reset_time'], '%Y-%m-%d %H:%M:%S')
         except ValueError:
-            raise ValidationError('reset_time: %r is not a valid date and time' % params['reset_time'])
+            raise ValidationError('reset_time: %r is not a valid date and time' % params['reset_time']) from None
     if params.get('apps'):
         # ``apps='a, b'`` on the command line splits into 'a' and ' b': blanks around a reference
         # are never part of an app's id or name.

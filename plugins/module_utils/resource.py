@@ -557,7 +557,7 @@ def run_many(module, resource_cls, option):
     for index, params in enumerate(params_list):
         key = resource_cls.item_key(params) if index not in problems else None
         if key is not None:
-            _refuse_both(seen, key, index, refuse, lambda first, key=key: _same_text(
+            _refuse_both(seen, key, index, refuse, lambda first, key=key, index=index: _same_text(
                 where, first, index, resource_cls.kind, key))
     for indexes, text in resource_cls.item_conflicts(params_list):
         for index in indexes:
@@ -633,11 +633,11 @@ def _check_pass(module, resource_cls, shared, params_list, where, concurrency, r
             continue
         identity, claims = entry[2], entry[3]
         if identity is not None:
-            _refuse_both(identities, identity, index, refuse, lambda first, key=identity: _same_text(
+            _refuse_both(identities, identity, index, refuse, lambda first, key=identity, index=index: _same_text(
                 where, first, index, resource_cls.kind, key))
         for token, what in claims.items():
             _refuse_both(claimed, token, index, refuse,
-                         lambda first, what=what: '%s and %s both ask for %s' % (where[first], where[index], what))
+                         lambda first, what=what, index=index: '%s and %s both ask for %s' % (where[first], where[index], what))
     return [(entry[0], entry[1]) if entry else (dict(changed=False), None) for entry in checked]
 
 

@@ -339,20 +339,20 @@ class Transport:
                                             timeout=self.timeout, allow_redirects=False)
         except requests.exceptions.SSLError as exc:
             raise ApiError('TLS certificate verification failed for %s (set validate_certs: false only for '
-                           'a gateway you trust): %s' % (self.display_url, _short(exc)), method=method, path=path)
+                           'a gateway you trust): %s' % (self.display_url, _short(exc)), method=method, path=path) from exc
         except (requests.exceptions.Timeout, requests.exceptions.ConnectionError) as exc:
             if _never_sent(exc):
                 # The connection was never opened: nothing reached the API, any method may retry.
                 raise ApiError('cannot connect to %s: %s' % (self.display_url, _short(exc)), method=method,
-                               path=path, retryable=True)
+                               path=path, retryable=True) from exc
             raise ApiError('no complete answer from %s: %s' % (self.display_url, _short(exc)), method=method,
-                           path=path, retryable=idempotent, ambiguous=not idempotent)
+                           path=path, retryable=idempotent, ambiguous=not idempotent) from exc
         except requests.exceptions.InvalidHeader:
             # Its text quotes the header's value, which may be a credential: name nothing of it.
             raise ApiError('a request header has an invalid value (look for a stray newline or space in the '
-                           'credentials)', method=method, path=path)
+                           'credentials)', method=method, path=path) from None
         except requests.exceptions.RequestException as exc:
-            raise ApiError('request to %s failed: %s' % (self.display_url, exc.__class__.__name__), method=method, path=path)
+            raise ApiError('request to %s failed: %s' % (self.display_url, exc.__class__.__name__), method=method, path=path) from exc
         return self._reply(method, path, response, idempotent)
 
     def _reply(self, method, path, response, idempotent):

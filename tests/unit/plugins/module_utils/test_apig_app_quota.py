@@ -901,11 +901,11 @@ def test_update_without_reset_time_under_both_put_readings():
         api = FakeApig(quotas=[QUOTA], apps=APPS)
         route = api.route
 
-        def put(method, seg, query, body, keeps=keeps):
+        def put(method, seg, query, body, keeps=keeps, api=api, route=route):
             if method == 'PUT':
                 quota = api.quotas[seg[1]]
                 kept = quota.get('reset_time')
-                answer = route(method, seg, query, body)
+                route(method, seg, query, body)
                 if keeps:
                     quota['reset_time'] = kept
                 return apig_response(200, {'app_quota_id': seg[1]})  # a partial answer
