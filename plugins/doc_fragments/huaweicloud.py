@@ -2,14 +2,10 @@
 # Copyright (c) 2026, apiops.provisioning contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 
 class ModuleDocFragment(object):
-    # Connection options of the apig_* modules; kept equal to huaweicloud.CONNECTION_ARGSPEC
-    # (a unit test compares the two).
+    # Connection options of the apig_* modules (huaweicloud.CONNECTION_ARGSPEC, with the transport
+    # fragment's; validate-modules checks each module's documentation against its argument spec).
     DOCUMENTATION = r'''
 options:
   region:
@@ -83,30 +79,6 @@ options:
         C(cn-south-4), C(cn-southwest-3), C(ru-northwest-2)) use the global C(https://iam.myhuaweicloud.com), as the
         vendor's SDKs do.
     type: str
-  validate_certs:
-    description:
-      - Verify the TLS certificates of the endpoints. Set to V(false) only for a gateway you trust.
-    type: bool
-    default: true
-  timeout:
-    description:
-      - Seconds to wait for each HTTP request (above 0).
-    type: float
-    default: 30
-  retries:
-    description:
-      - How many times a request is retried after a transient failure (connection error, timeout, HTTP 429 or 5xx),
-        with exponential backoff and jitter, honouring C(Retry-After). 0 to 20.
-      - A create (POST) is never retried blindly; after an ambiguous failure the resource is read again first.
-    type: int
-    default: 4
-  retry_max_delay:
-    description:
-      - The longest wait, in seconds, between two attempts (a longer C(Retry-After) is cut to this).
-    type: float
-    default: 30
-requirements:
-  - requests
 notes:
   - Secrets (O(secret_key), O(security_token), O(auth_token), O(password)) are never logged or returned.
 '''

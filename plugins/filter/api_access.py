@@ -10,10 +10,6 @@ None of them judges anything: the list forms of ``acedata_application`` and ``ap
 per-item answers back to the service entries.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import difflib
 import re
 from collections.abc import Mapping

@@ -7,10 +7,6 @@ The client of the ``acedata_*`` modules, with the checks and time helpers they s
 platform resource has its own module beside it (``acedata_application``, ``acedata_service``).
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import datetime
 import difflib
 import re
@@ -22,15 +18,14 @@ from ansible_collections.apiops.provisioning.plugins.module_utils.resource impor
 )
 from ansible_collections.apiops.provisioning.plugins.module_utils.transport import (
     ApiError,
+    TRANSPORT_ARGSPEC,
     Transport,
     check_connection_options,
     summarise_body,
+    transport_options,
 )
 
-try:
-    from urllib.parse import quote
-except ImportError:  # pragma: no cover
-    from urllib import quote  # type: ignore
+from urllib.parse import quote
 
 DEFAULT_URL = 'https://platform.acedata.cloud'
 PAGE_LIMIT = 100  # the largest page the platform's list routes accept
@@ -43,10 +38,7 @@ CONNECTION_ARGSPEC = dict(
     # Required, but checked by validate_common_options: its message names the environment variable.
     api_token=dict(type='str', no_log=True, fallback=(env_fallback, ['ACEDATACLOUD_PLATFORM_TOKEN'])),
     api_url=dict(type='str', fallback=(env_fallback, ['ACEDATACLOUD_PLATFORM_URL']), default=DEFAULT_URL),
-    validate_certs=dict(type='bool', default=True),
-    timeout=dict(type='float', default=30.0),
-    retries=dict(type='int', default=4),
-    retry_max_delay=dict(type='float', default=30.0),
+    **TRANSPORT_ARGSPEC
 )
 
 
@@ -119,10 +111,7 @@ class AceData:
         if base.endswith('/api/v1'):
             base = base[:-len('/api/v1')]
         self.transport = Transport(base + '/api/v1', parse_error_with_hint, auth=BearerAuth(params['api_token']),
-                                   timeout=params.get('timeout', 30.0),
-                                   validate_certs=params.get('validate_certs', True),
-                                   retries=params.get('retries', 4), retry_max_delay=params.get('retry_max_delay', 30.0),
-                                   user_agent='apiops.provisioning (acedata)')
+                                   user_agent='apiops.provisioning (acedata)', **transport_options(params))
         self.services = {}  # alias -> service id: resolved here, or learnt from a listing that names it
 
     def request(self, method, path, **kwargs):

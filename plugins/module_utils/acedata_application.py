@@ -3,10 +3,6 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Ace Data Cloud applications: the ``acedata_application*`` modules."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import datetime
 
 from ansible_collections.apiops.provisioning.plugins.module_utils.acedata import (
@@ -25,10 +21,7 @@ from ansible_collections.apiops.provisioning.plugins.module_utils.resource impor
     settle,
 )
 
-try:
-    from urllib.parse import quote
-except ImportError:  # pragma: no cover
-    from urllib import quote  # type: ignore
+from urllib.parse import quote
 
 
 def validate_application_fields(params):
@@ -88,7 +81,7 @@ class Application(Resource):
     create_only = ('tags', 'metadata', 'expired_at')
 
     def __init__(self, module, shared=None):
-        super(Application, self).__init__(module, shared)
+        super().__init__(module, shared)
         self.client = shared.client if shared is not None else AceData(module.params)
 
     @classmethod
@@ -165,7 +158,7 @@ class Application(Resource):
         for key, empty in (('tags', []), ('metadata', {})):  # no tags is no tags, null or empty
             if have.get(key) is None and want.get(key) == empty:
                 del want[key]
-        return super(Application, self).changes(current, want)
+        return super().changes(current, want)
 
     def create(self, desired):
         service_id, app_type, scope = self._identity()

@@ -3,10 +3,6 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Ace Data Cloud services (the catalogue: what a service alias names): ``acedata_service_info``."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 from ansible_collections.apiops.provisioning.plugins.module_utils.acedata import (
     UUID_PATTERN,
     InfoReader,

@@ -3,20 +3,13 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """APIG apps (credentials): references by id or name, their lookups, the quota an app is bound to."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import re
 import threading
 
 from ansible_collections.apiops.provisioning.plugins.module_utils.resource import ValidationError
 from ansible_collections.apiops.provisioning.plugins.module_utils.transport import ApiError
 
-try:
-    from urllib.parse import quote
-except ImportError:  # pragma: no cover
-    from urllib import quote  # type: ignore
+from urllib.parse import quote
 
 APP_ID_PATTERN = re.compile(r'^(?:[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$')
 # An app reference is checked only for what no app id or name can hold. The create docs allow
@@ -123,7 +116,7 @@ class SharedAppLookup(AppLookup):
     """
 
     def __init__(self, cloud, references):
-        super(SharedAppLookup, self).__init__(cloud)
+        super().__init__(cloud)
         self.references = references
         self.resolved = {}
         self._lock = threading.Lock()

@@ -3,10 +3,6 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """APIG credential quotas ("app quotas") and their bound apps: the ``apig_app_quota*`` modules."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import datetime
 import re
 
@@ -30,10 +26,7 @@ from ansible_collections.apiops.provisioning.plugins.module_utils.resource impor
 )
 from ansible_collections.apiops.provisioning.plugins.module_utils.transport import ApiError
 
-try:
-    from urllib.parse import quote
-except ImportError:  # pragma: no cover
-    from urllib import quote  # type: ignore
+from urllib.parse import quote
 
 INT32_MAX = 2147483647
 # Letters (Chinese included) first, then letters, digits and underscores; 3 to 255 characters.
@@ -179,7 +172,7 @@ class AppQuota(Resource):
     required_to_create = ('call_limits', 'time_unit', 'time_interval')
 
     def __init__(self, module, shared=None):
-        super(AppQuota, self).__init__(module, shared)
+        super().__init__(module, shared)
         if shared is None:
             self.cloud = HuaweiCloud(module.params)
             self.api = QuotaApi(self.cloud)

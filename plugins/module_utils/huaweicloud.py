@@ -7,10 +7,6 @@ The client of the ``apig_*`` modules; each APIG resource has its own module besi
 (``apig_app``, ``apig_app_quota``).
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import datetime
 import hashlib
 import hmac
@@ -19,16 +15,14 @@ from ansible.module_utils.basic import env_fallback
 from ansible_collections.apiops.provisioning.plugins.module_utils.transport import (
     ApiError,
     ConfigError,
+    TRANSPORT_ARGSPEC,
     Transport,
     check_connection_options,
     summarise_body,
+    transport_options,
 )
 
-try:
-    from urllib.parse import quote, unquote, urlsplit
-except ImportError:  # pragma: no cover
-    from urllib import quote, unquote  # type: ignore
-    from urlparse import urlsplit  # type: ignore
+from urllib.parse import quote, unquote, urlsplit
 
 ALGORITHM = 'SDK-HMAC-SHA256'
 EMPTY_BODY_SHA256 = hashlib.sha256(b'').hexdigest()
@@ -60,10 +54,7 @@ CONNECTION_ARGSPEC = dict(
     domain=dict(type='str', fallback=(env_fallback, ['HW_DOMAIN_NAME'])),
     apig_endpoint=dict(type='str', fallback=(env_fallback, ['HW_APIG_ENDPOINT'])),
     iam_endpoint=dict(type='str', fallback=(env_fallback, ['HUAWEICLOUD_SDK_IAM_ENDPOINT', 'HW_IAM_ENDPOINT'])),
-    validate_certs=dict(type='bool', default=True),
-    timeout=dict(type='float', default=30.0),
-    retries=dict(type='int', default=4),
-    retry_max_delay=dict(type='float', default=30.0),
+    **TRANSPORT_ARGSPEC
 )
 
 
@@ -191,7 +182,7 @@ class PasswordAuth(TokenAuth):
     """
 
     def __init__(self, user, password, domain, scope, open_iam):
-        super(PasswordAuth, self).__init__(None)
+        super().__init__(None)
         self.user = user
         self.password = password
         self.domain = domain
@@ -203,7 +194,7 @@ class PasswordAuth(TokenAuth):
     def apply(self, method, url, headers, body):
         if self.token is None:
             self.token = self.exchange()
-        super(PasswordAuth, self).apply(method, url, headers, body)
+        super().apply(method, url, headers, body)
 
     def renew(self):
         """Fetch a new token once per run, after the API refused the current one.
@@ -346,10 +337,8 @@ class HuaweiCloud:
                               'HW_AUTH_TOKEN and HW_USER_NAME/HW_PASSWORD/HW_DOMAIN_NAME environment variables)')
 
     def _transport(self, base_url, auth):
-        return Transport(base_url, parse_error, auth=auth, timeout=self.params.get('timeout', 30.0),
-                         validate_certs=self.params.get('validate_certs', True),
-                         retries=self.params.get('retries', 4), retry_max_delay=self.params.get('retry_max_delay', 30.0),
-                         user_agent='apiops.provisioning (huaweicloud)')
+        return Transport(base_url, parse_error, auth=auth, user_agent='apiops.provisioning (huaweicloud)',
+                         **transport_options(self.params))
 
     def _connect(self, name, base_url, auth):
         """The transport ``name``, made on first use (making one sends nothing)."""

@@ -18,10 +18,7 @@ reads of its list form and its info reader. A module's own options are declared 
 beside its documentation; ``argument_spec`` merges them with the connection options.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
+import contextlib
 import copy
 import re
 import threading
@@ -402,17 +399,25 @@ def run(module, factory, action):
     if error:
         module.fail_json(msg=missing_required_lib('requests'), exception=error)
     target = None
+    with failing(module):
+        try:
+            target = factory(module)
+            result = action(target)
+        finally:
+            if target is not None:
+                target.close()
+    module.exit_json(**result)
+
+
+@contextlib.contextmanager
+def failing(module):
+    """The one way out for an API or configuration error: ``fail_json`` with what it says."""
     try:
-        target = factory(module)
-        result = action(target)
+        yield
     except ApiError as exc:
         module.fail_json(**exc.fail_kwargs())
     except ConfigError as exc:
         module.fail_json(msg=str(exc))
-    finally:
-        if target is not None:
-            target.close()
-    module.exit_json(**result)
 
 
 def run_resource(module, resource_cls):
@@ -566,23 +571,20 @@ def run_many(module, resource_cls, option):
         fail('%d of %d %s refused before any request' % (len(problems), len(items), option))
 
     shared = None
-    try:
-        shared = resource_cls.shared_context(module, params_list)
-        shared.preload()
-        planned = _check_pass(module, resource_cls, shared, params_list, where, concurrency, refuse)
-        if problems:
-            fail('%d of %d %s cannot be applied; nothing was written' % (len(problems), len(items), option))
-        for index, (result, _found) in enumerate(planned):
-            results[index].update(result)
-        if not module.check_mode:
-            _apply_pass(module, resource_cls, shared, params_list, where, concurrency, planned, results)
-    except ApiError as exc:  # a shared read failed: no item was judged (none has a result)
-        module.fail_json(**exc.fail_kwargs())
-    except ConfigError as exc:
-        module.fail_json(msg=str(exc))
-    finally:
-        if shared is not None:
-            shared.close()
+    with failing(module):  # a shared read failed: no item was judged (none has a result)
+        try:
+            shared = resource_cls.shared_context(module, params_list)
+            shared.preload()
+            planned = _check_pass(module, resource_cls, shared, params_list, where, concurrency, refuse)
+            if problems:
+                fail('%d of %d %s cannot be applied; nothing was written' % (len(problems), len(items), option))
+            for index, (result, _found) in enumerate(planned):
+                results[index].update(result)
+            if not module.check_mode:
+                _apply_pass(module, resource_cls, shared, params_list, where, concurrency, planned, results)
+        finally:
+            if shared is not None:
+                shared.close()
     failed = [index for index, result in enumerate(results) if result['failed']]
     changed = any(result['changed'] for result in results)
     extra = {}

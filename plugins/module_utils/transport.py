@@ -9,10 +9,6 @@ structured error type. It knows nothing of Ansible. ``requests`` is imported laz
 request, so that a task that fails validation does not pay for importing it.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import json
 import math
 import random
@@ -22,11 +18,7 @@ import time
 import traceback
 from email.utils import parsedate_to_datetime
 
-try:
-    from urllib.parse import quote, urlsplit
-except ImportError:  # pragma: no cover - Python 2 is not supported, kept for the import test
-    from urllib import quote  # type: ignore
-    from urlparse import urlsplit  # type: ignore
+from urllib.parse import quote, urlsplit
 
 IDEMPOTENT_METHODS = frozenset(('GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS'))
 DEFAULT_RETRIES = 4
@@ -80,7 +72,7 @@ class ApiError(Exception):
 
     def __init__(self, message, status=None, code=None, request_id=None, method=None, path=None,
                  ambiguous=False, retryable=False, retry_after=None):
-        super(ApiError, self).__init__(message)
+        super().__init__(message)
         self.message = message
         self.status = status
         self.code = code
@@ -113,6 +105,23 @@ class ApiError(Exception):
     def fail_kwargs(self):
         """Keyword arguments for ``AnsibleModule.fail_json``."""
         return dict(msg=str(self), status=self.status, error_code=self.code, request_id=self.request_id)
+
+
+# The options of every module that set how its requests are sent (doc fragment
+# apiops.provisioning.transport); each API's CONNECTION_ARGSPEC includes them.
+TRANSPORT_ARGSPEC = dict(
+    validate_certs=dict(type='bool', default=True),
+    timeout=dict(type='float', default=30.0),
+    retries=dict(type='int', default=DEFAULT_RETRIES),
+    retry_max_delay=dict(type='float', default=DEFAULT_RETRY_MAX_DELAY),
+)
+
+
+def transport_options(params):
+    """The ``Transport`` keyword arguments that a module's options set."""
+    return dict(timeout=params.get('timeout', 30.0), validate_certs=params.get('validate_certs', True),
+                retries=params.get('retries', DEFAULT_RETRIES),
+                retry_max_delay=params.get('retry_max_delay', DEFAULT_RETRY_MAX_DELAY))
 
 
 def check_connection_options(params, url_options, header_options):

@@ -3,10 +3,6 @@
 # Copyright (c) 2026, apiops.provisioning contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 DOCUMENTATION = r'''
 module: acedata_service_info
 short_description: List the Ace Data Cloud services and their aliases
@@ -20,6 +16,7 @@ author:
   - apiops.provisioning contributors (@apiops)
 extends_documentation_fragment:
   - apiops.provisioning.acedata
+  - apiops.provisioning.transport
   - apiops.provisioning.acedata.ATTRIBUTES
   - apiops.provisioning.attributes.INFO_MODULE
 options:

@@ -3,10 +3,6 @@
 # Copyright (c) 2026, apiops.provisioning contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 DOCUMENTATION = r'''
 module: apig_app_quota_info
 short_description: List the credential quotas of a Huawei Cloud API Gateway
@@ -18,6 +14,7 @@ author:
   - apiops.provisioning contributors (@apiops)
 extends_documentation_fragment:
   - apiops.provisioning.huaweicloud
+  - apiops.provisioning.transport
   - apiops.provisioning.huaweicloud.ATTRIBUTES
   - apiops.provisioning.attributes.INFO_MODULE
 options:

@@ -6,10 +6,6 @@ environment fallbacks are documented and fixed by the interface, each module doc
 group, and meta/runtime.yml's action groups list the modules. (It does check that each module's
 documentation, fragments included, matches its argument spec, and that descriptions are text.)"""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import importlib
 import os
 import re

@@ -4,10 +4,6 @@
 """The role's filters: ``api_access_lists`` (shaping only), ``api_access_errors`` (naming the entries the
 modules refused) and ``api_access_result``, on hand-built data."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import pytest
 
 from ansible.errors import AnsibleFilterError

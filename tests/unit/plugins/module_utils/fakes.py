@@ -11,19 +11,12 @@ Import them by their collection path (it works under plain pytest with the colle
 The fixture that forbids real HTTP requests lives in ``conftest.py`` next to this file.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import json
 
 import requests
 from requests.structures import CaseInsensitiveDict
 
-try:
-    from urllib.parse import parse_qsl, urlsplit
-except ImportError:  # pragma: no cover
-    from urlparse import parse_qsl, urlsplit  # type: ignore
+from urllib.parse import parse_qsl, urlsplit
 
 
 class FakeResponse:
@@ -103,7 +96,7 @@ class Failed(Exception):
     """``fail_json`` of ``RaisingModule``: the keyword arguments it was given."""
 
     def __init__(self, kwargs):
-        super(Failed, self).__init__(kwargs.get('msg'))
+        super().__init__(kwargs.get('msg'))
         self.kwargs = kwargs
 
 
@@ -111,7 +104,7 @@ class Exited(Exception):
     """``exit_json`` of ``RaisingModule``: the keyword arguments it was given."""
 
     def __init__(self, kwargs):
-        super(Exited, self).__init__('exit')
+        super().__init__('exit')
         self.kwargs = kwargs
 
 

@@ -3,10 +3,6 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Ace Data Cloud platform: errors, masking, times, option checks, service aliases, applications."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import copy
 import datetime
 import json
@@ -536,7 +532,7 @@ class ReadingPlatform(FakePlatform):
     """FakePlatform with a detail route and other readings of the create, update and list answers."""
 
     def __init__(self, apps=(), create_answer=None, update_answer=None, thin=False):
-        super(ReadingPlatform, self).__init__(apps)
+        super().__init__(apps)
         self.create_answer = create_answer    # callable(app) -> response
         self.update_answer = update_answer
         self.thin = thin
@@ -546,7 +542,7 @@ class ReadingPlatform(FakePlatform):
                 call['path'] != '/api/v1/applications/':
             app_id = call['path'].rstrip('/').split('/')[-1]
             return FakeResponse(200, [a for a in self.apps if a['id'] == app_id][0])
-        answer = super(ReadingPlatform, self).__call__(call)
+        answer = super().__call__(call)
         if call['method'] == 'POST' and call['path'] == '/api/v1/applications/' and self.create_answer:
             return self.create_answer(self.apps[-1])
         if call['method'] == 'POST' and call['path'].endswith('/update-allow-consume-global/') and self.update_answer:

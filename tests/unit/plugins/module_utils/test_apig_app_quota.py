@@ -3,10 +3,6 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """APIG credential quotas: option checks, normalisation, comparison, full PUT bodies, bindings."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import copy
 import json
 
@@ -29,11 +25,7 @@ from ansible_collections.apiops.provisioning.tests.unit.plugins.module_utils.fak
     FakeResponse,
 )
 
-try:
-    from urllib.parse import parse_qsl, unquote, urlsplit
-except ImportError:  # pragma: no cover
-    from urllib import unquote  # type: ignore
-    from urlparse import parse_qsl, urlsplit  # type: ignore
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 PREFIX = '/v2/p1/apigw/instances/inst1'
 APP_A = 'a1f0c3e5b7d94f2a8c6e4b2d0f1a3c5e'

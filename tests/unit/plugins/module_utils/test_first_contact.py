@@ -4,10 +4,6 @@
 """The messages a new user meets first: missing and refused credentials, an unreachable endpoint,
 an unknown service alias, options read from the environment, and no userinfo in any message."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import json
 
 import pytest

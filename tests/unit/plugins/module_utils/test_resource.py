@@ -3,10 +3,6 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The generic engine: check mode, create, unchanged, update, create-only fields, recovery, absent, run paths."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import copy
 
 import pytest
@@ -52,7 +48,7 @@ class FakeModule(RaisingModule):
     """The shared fake module, with a store and fail_json/exit_json that raise; diff mode off by default."""
 
     def __init__(self, params, store, check_mode=False, diff=False):
-        super(FakeModule, self).__init__(params, check_mode=check_mode, diff=diff)
+        super().__init__(params, check_mode=check_mode, diff=diff)
         self.store = store
 
 
@@ -64,7 +60,7 @@ class Widget(Resource):
     required_to_create = ('size',)
 
     def __init__(self, module):
-        super(Widget, self).__init__(module)
+        super().__init__(module)
         self.store = module.store
         self.store.constructed += 1
 

@@ -4,10 +4,6 @@
 """The list form (``run_many``): validation of every item, duplicates, shared reads, the check pass
 before any write, bounded concurrency, per-item results, a failing item among others."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import copy
 import threading
 import time
@@ -62,7 +58,7 @@ class Widget(Resource):
     required_to_create = ('size',)
 
     def __init__(self, module, shared=None):
-        super(Widget, self).__init__(module, shared)
+        super().__init__(module, shared)
         self.store = shared
 
     @classmethod
@@ -251,7 +247,7 @@ def test_run_module_takes_the_single_form_without_the_list():
 
     class Single(Widget):
         def __init__(self, module, shared=None):
-            super(Single, self).__init__(module, module.store if shared is None else shared)
+            super().__init__(module, module.store if shared is None else shared)
             self._looked = True
 
         def close(self):
