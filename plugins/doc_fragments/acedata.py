@@ -23,9 +23,6 @@ options:
     default: https://platform.acedata.cloud
 notes:
   - The platform token is never logged or returned.
-'''
-
-    ATTRIBUTES = r'''
 attributes:
   action_group:
     description: Use C(group/apiops.provisioning.acedata) in C(module_defaults) to set the connection options once.

@@ -81,9 +81,6 @@ options:
     type: str
 notes:
   - Secrets (O(secret_key), O(security_token), O(auth_token), O(password)) are never logged or returned.
-'''
-
-    ATTRIBUTES = r'''
 attributes:
   action_group:
     description: Use C(group/apiops.provisioning.huaweicloud) in C(module_defaults) to set the connection options once.

@@ -20,7 +20,6 @@ author:
 extends_documentation_fragment:
   - apiops.provisioning.acedata
   - apiops.provisioning.transport
-  - apiops.provisioning.acedata.ATTRIBUTES
 attributes:
   check_mode:
     description: Nothing is written; the result is the application as a real run would leave it.

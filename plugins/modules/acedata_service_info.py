@@ -17,7 +17,6 @@ author:
 extends_documentation_fragment:
   - apiops.provisioning.acedata
   - apiops.provisioning.transport
-  - apiops.provisioning.acedata.ATTRIBUTES
   - apiops.provisioning.attributes.INFO_MODULE
 options:
   service:

@@ -18,7 +18,6 @@ author:
 extends_documentation_fragment:
   - apiops.provisioning.huaweicloud
   - apiops.provisioning.transport
-  - apiops.provisioning.huaweicloud.ATTRIBUTES
 attributes:
   check_mode:
     description: Nothing is written; the result is the quota as a real run would leave it.

@@ -15,7 +15,6 @@ author:
 extends_documentation_fragment:
   - apiops.provisioning.huaweicloud
   - apiops.provisioning.transport
-  - apiops.provisioning.huaweicloud.ATTRIBUTES
   - apiops.provisioning.attributes.INFO_MODULE
 options:
   name:

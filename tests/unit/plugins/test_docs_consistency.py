@@ -134,8 +134,8 @@ def test_module_documents_its_action_group(name):
     doc = module_doc(name)
     fragments = doc.get('extends_documentation_fragment') or []
     group = [group for dummy, prefix, group in FRAGMENTS.values() if name.startswith(prefix)][0]
-    assert '%s.%s.ATTRIBUTES' % (COLLECTION, group) in fragments
-    membership = fragment_doc(group, 'ATTRIBUTES')['attributes']['action_group']['membership']
+    assert '%s.%s' % (COLLECTION, group) in fragments
+    membership = fragment_doc(group)['attributes']['action_group']['membership']
     assert membership == ['%s.%s' % (COLLECTION, group)]
 
 
