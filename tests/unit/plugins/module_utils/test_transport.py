@@ -212,7 +212,7 @@ def test_backoff_jitter_stays_within_bounds():
     t = Transport(BASE, simple_parser, retry_max_delay=4.0)
     for attempt in range(1, 8):
         ceiling = min(4.0, 0.5 * 2 ** (attempt - 1))
-        for _ in range(50):
+        for _draw in range(50):
             assert 0 <= t.backoff(attempt) <= ceiling
 
 
