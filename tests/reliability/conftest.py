@@ -176,12 +176,13 @@ def pytest_runtest_logreport(report):
 
 
 def pytest_sessionfinish(session, exitstatus):  # pylint: disable=unused-argument
-    """Write docs/reliability.md when every test of this folder ran (not a -k/-x/--lf subset)."""
+    """Write the ledger (REPORT) when every test of this folder ran (not a -k/-x/--lf subset)."""
     expected = set(os.path.basename(path) for path in glob.glob(os.path.join(HERE, 'test_*.py')))
     complete = (not RUN['partial'] and RUN['items'] and RUN['files'] == expected
                 and RUN['reported'] >= RUN['items'] and not hasattr(session.config, 'workerinput')
                 and not session.shouldstop)
     if complete:
+        os.makedirs(os.path.dirname(REPORT), exist_ok=True)
         with open(REPORT, 'w', encoding='utf-8') as handle:
             handle.write(LEDGER.markdown(RUN['xfailed']))
 
