@@ -18,8 +18,10 @@ import glob
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
+import threading
 
 import nox
 
@@ -48,26 +50,42 @@ SESSIONS = ['units', 'docs-check', 'lint', 'changelog', 'functional', 'reliabili
 nox.options.sessions = SESSIONS
 
 
-def call(session, command, log, cwd=ROOT, env=None):
+# No command of a session may run longer than this (CI allows 90 minutes for everything).
+TIME_LIMIT = 25 * 60
+
+
+def call(session, command, log, cwd=ROOT, env=None, limit=TIME_LIMIT):
     """Run ``command`` with its output shown and kept in ``.build/logs/<log>``; return (code, output).
 
-    The session's venv comes first on PATH, as if it were activated.
+    The session's venv comes first on PATH, as if it were activated. A command still running after
+    ``limit`` seconds is stopped, with its process group, and reported as an error.
     """
     session.log(' '.join(command))
     os.makedirs(LOGS, exist_ok=True)
     env = dict(os.environ, **(env or {}))
     env['PATH'] = os.pathsep.join([os.path.dirname(python_of(session)), env.get('PATH', '')])  # its ansible-* first
-    proc = subprocess.Popen(command, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(command, cwd=cwd, env=env, stdin=subprocess.DEVNULL,  # pylint: disable=consider-using-with
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    timer = threading.Timer(limit, os.killpg, (proc.pid, signal.SIGKILL))
+    timer.start()
     lines = []
-    with open(os.path.join(LOGS, log), 'w', encoding='utf-8') as handle:
-        for raw in proc.stdout:
-            line = raw.decode('utf-8', 'replace')
-            lines.append(line)
-            handle.write(line)
-            sys.stdout.write(line)
-            sys.stdout.flush()
-    return proc.wait(), ''.join(lines)
+    try:
+        with open(os.path.join(LOGS, log), 'w', encoding='utf-8') as handle:
+            for raw in proc.stdout:
+                line = raw.decode('utf-8', 'replace')
+                lines.append(line)
+                handle.write(line)
+                sys.stdout.write(line)
+                sys.stdout.flush()
+        code = proc.wait()
+    except BaseException:  # Ctrl-C reaches nox only: the command's own process group goes with it
+        os.killpg(proc.pid, signal.SIGKILL)
+        raise
+    finally:
+        timer.cancel()
+    if code == -signal.SIGKILL:
+        raise shims.ShimError('%s was stopped after %d s (the time limit)' % (os.path.basename(command[0]), limit))
+    return code, ''.join(lines)
 
 
 def done(session, tally):
