@@ -105,9 +105,9 @@ def pytest(session, name, folder, *args, env=None, note=None):
     if os.path.exists(junit):
         os.remove(junit)
     with Tally(name) as tally:
-        code, _output = call(session, [python_of(session), '-m', 'pytest', 'tests/%s' % folder, '-p',
-                                       'no:cacheprovider', '-ra', '-q', '--junitxml', junit] + list(args) + session.posargs,
-                             '%s.log' % name, env=env)
+        # pyproject.toml holds pytest's other options.
+        code, _output = call(session, [python_of(session), '-m', 'pytest', 'tests/%s' % folder, '-q', '--junitxml', junit]
+                             + list(args) + session.posargs, '%s.log' % name, env=env)
         if os.path.exists(junit):
             tally.add_junit([junit])
         tally.expect(code, 'pytest')
@@ -206,7 +206,7 @@ def integration_run(session, tally, targets, readings=(), label='integration'):
     """``ansible-test integration`` of ``targets`` against a fresh emulator playing ``readings``."""
     staged = shims.stage(label)
     shims.clear_output(staged)
-    with shims.Emulator(staged, readings, log=os.path.join(LOGS, '%s-emulator.log' % label)) as url:
+    with shims.Emulator(readings, log=os.path.join(LOGS, '%s-emulator.log' % label)) as url:
         config = shims.write_integration_config(staged, url, readings)
         try:
             code, _output = call(session, [ansible_test(session), 'integration', '--local', '--python',
@@ -225,9 +225,13 @@ def integration_run(session, tally, targets, readings=(), label='integration'):
 
 
 def integration_targets():
-    targets = os.path.join(ROOT, 'tests', 'integration', 'targets')
-    return sorted(name for name in os.listdir(targets)
-                  if 'hidden' not in open(os.path.join(targets, name, 'aliases'), encoding='utf-8').read().split())
+    """The targets ansible-test would run (not the hidden setup targets)."""
+    found = []
+    for aliases in sorted(glob.glob(os.path.join(ROOT, 'tests', 'integration', 'targets', '*', 'aliases'))):
+        with open(aliases, encoding='utf-8') as handle:
+            if 'hidden' not in handle.read().split():
+                found.append(os.path.basename(os.path.dirname(aliases)))
+    return found
 
 
 @nox.session
@@ -261,43 +265,40 @@ def readings(session):
 # -- lint and docs ---------------------------------------------------------------------------------
 
 
-def tool_run(session, name, command, what):
-    """One test: ``command`` in a staged copy (the linters need the collection on its path)."""
+def tool_run(session, name, checks):
+    """One test per ``(command, what)`` of ``checks``, run in one staged copy (the linters need the
+    collection on their path)."""
     with Tally(name) as tally:
         staged = shims.stage(name)
-        code, _output = call(session, command, '%s.log' % name, cwd=staged,
-                             env={'ANSIBLE_COLLECTIONS_PATH': os.path.join(BUILD, name)})
-        tally.add('failed' if code else 'passed', '%s (exit code %d)' % (what, code) if code else what)
+        for index, (command, what) in enumerate(checks):
+            code, _output = call(session, command, '%s-%d.log' % (name, index + 1), cwd=staged,
+                                 env={'ANSIBLE_COLLECTIONS_PATH': os.path.join(BUILD, name)})
+            tally.add('failed' if code else 'passed', '%s (exit code %d)' % (what, code) if code else what)
     done(session, tally)
 
 
 @nox.session
 def lint(session):
     """ansible-lint (its profile in .ansible-lint) on the role, playbooks and targets; ruff (pyproject.toml) on the Python."""
-    tool_run(session, 'lint', [tool(session, 'ansible-lint')], 'ansible-lint')
-    tool_run(session, 'lint-ruff', [tool(session, 'ruff'), 'check', '--no-cache', '.'], 'ruff check')
+    tool_run(session, 'lint', [([tool(session, 'ansible-lint')], 'ansible-lint'),
+                               ([tool(session, 'ruff'), 'check', '--no-cache', '.'], 'ruff check')])
 
 
 @nox.session(name='docs-check')
 def docs_check(session):
     """The plugins' and role's documentation is valid and renders (antsibull-docs), into .build/docs/."""
-    with Tally('docs-check') as tally:
-        staged = shims.stage('docs-check')
-        env = {'ANSIBLE_COLLECTIONS_PATH': os.path.join(BUILD, 'docs-check')}
-        code, _output = call(session, [tool(session, 'antsibull-docs'), 'lint-collection-docs', '--plugin-docs', '.'], 'docs-lint.log',
-                             cwd=staged, env=env)
-        tally.add('failed' if code else 'passed', 'antsibull-docs lint-collection-docs')
-        code, _output = call(session, [sys.executable, 'tests/utils/build_docs.py', '--dest', os.path.join(BUILD, 'docs'),
-                                       '--collections-root', os.path.join(BUILD, 'docs-check')], 'docs-build.log', cwd=staged,
-                             env=env)
-        tally.add('failed' if code else 'passed', 'the reference renders (antsibull-docs collection, as make docs)')
-    done(session, tally)
+    tool_run(session, 'docs-check', [
+        ([tool(session, 'antsibull-docs'), 'lint-collection-docs', '--plugin-docs', '.'],
+         'antsibull-docs lint-collection-docs'),
+        ([python_of(session), 'tests/utils/build_docs.py', '--dest', os.path.join(BUILD, 'docs'), '--collections-root',
+          os.path.join(BUILD, 'docs-check')], 'the reference renders (antsibull-docs collection, as make docs)'),
+    ])
 
 
 @nox.session
 def changelog(session):
     """antsibull-changelog lint: every fragment is valid."""
-    tool_run(session, 'changelog', [tool(session, 'antsibull-changelog'), 'lint'], 'antsibull-changelog lint')
+    tool_run(session, 'changelog', [([tool(session, 'antsibull-changelog'), 'lint'], 'antsibull-changelog lint')])
 
 
 # -- the version matrix ----------------------------------------------------------------------------

@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -20,9 +21,15 @@ import signal
 import subprocess
 import sys
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+TESTS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+if TESTS not in sys.path:
+    sys.path.insert(0, TESTS)
+
+from collection_root import NAME, NAMESPACE, ROOT  # noqa: E402 pylint: disable=wrong-import-position
+from emulator.client import start_process  # noqa: E402 pylint: disable=wrong-import-position
+from emulator.seed import integration_config  # noqa: E402 pylint: disable=wrong-import-position
+
 BUILD = os.path.join(ROOT, '.build')
-NAMESPACE, NAME = 'apiops', 'provisioning'
 
 # Never copied into a staged collection, whatever git says.
 EXCLUDED = ('.git/', '.build/', '.venv', '.nox/', 'tests/output/', 'dist/')
@@ -117,18 +124,12 @@ def install_get_pip_shim(python):
 class Emulator:
     """The emulator in a process group of its own, playing ``readings``; ``with Emulator(...) as url``."""
 
-    def __init__(self, staged, readings=(), log=None):
-        self.staged = staged
+    def __init__(self, readings=(), log=None):
         self.readings = ','.join(readings)
         self.log = log or os.path.join(BUILD, 'logs', 'emulator.log')
         self.proc = None
 
     def __enter__(self):
-        sys.path.insert(0, os.path.join(self.staged, 'tests'))
-        try:
-            from emulator.client import start_process  # pylint: disable=import-outside-toplevel
-        finally:
-            sys.path.pop(0)
         port_file = os.path.join(os.path.dirname(self.log), 'emulator-%d.port' % os.getpid())
         if os.path.exists(port_file):
             os.remove(port_file)
@@ -151,15 +152,10 @@ class Emulator:
 
 def write_integration_config(staged, url, readings=()):
     """``tests/integration/integration_config.yml`` of ``staged``: the emulator's address and seed."""
-    sys.path.insert(0, os.path.join(staged, 'tests'))
-    try:
-        from emulator.seed import integration_config  # pylint: disable=import-outside-toplevel
-    finally:
-        sys.path.pop(0)
     values = integration_config(url, ','.join(readings))
     path = os.path.join(staged, 'tests', 'integration', 'integration_config.yml')
     with open(path, 'w', encoding='utf-8') as handle:
         handle.write('---\n# Written by the nox session for this run: the emulator and its seed data.\n')
         for name, value in sorted(values.items()):
-            handle.write('%s: "%s"\n' % (name, str(value).replace('\\', '\\\\').replace('"', '\\"')))
+            handle.write('%s: %s\n' % (name, json.dumps(str(value))))  # a JSON string is a YAML scalar
     return path
