@@ -471,7 +471,7 @@ def list_module(option, item_spec, **module_kwargs):
                for item, text in zip(items, texts)]
     named = ['%s[%d]: %s' % (option, index, '; '.join(text)) for index, text in enumerate(texts) if text]
     module.fail_json(msg='%d of %d %s refused before any request: %s' % (len(named), len(items), option, ' | '.join(named)),
-                     changed=False, results=results)
+                     changed=False, results=loop_entries(module, results))
 
 
 class ItemModule:
@@ -488,6 +488,19 @@ class ItemModule:
 
     def warn(self, msg):
         self._module.warn('%s: %s' % (self._where, msg))
+
+
+def loop_entries(module, results):
+    """``results`` as a list task returns them: with ``no_log``, each entry marked so.
+
+    Ansible censors a ``no_log`` task's result, but shows a ``results`` list as a loop's, entry by
+    entry, censoring only the entries that say ``_ansible_no_log``: without the mark, a list task
+    with ``no_log: true`` would print every item (and any secret in it) at ``-v``.
+    """
+    if module.no_log:
+        for entry in results:
+            entry['_ansible_no_log'] = True
+    return results
 
 
 def _item_error(exc):
@@ -543,7 +556,7 @@ def run_many(module, resource_cls, option):
         for index, texts in problems.items():
             results[index].update(failed=True, msg='; '.join(texts))
         named = ['%s: %s' % (where[index], '; '.join(problems[index])) for index in sorted(problems)]
-        module.fail_json(msg='%s: %s' % (msg_head, ' | '.join(named)), changed=False, results=results)
+        module.fail_json(msg='%s: %s' % (msg_head, ' | '.join(named)), changed=False, results=loop_entries(module, results))
 
     try:
         resource_cls.validate_connection(module.params)
@@ -595,8 +608,8 @@ def run_many(module, resource_cls, option):
     if failed:
         named = ' | '.join('%s: %s' % (where[index], results[index]['msg']) for index in failed)
         module.fail_json(msg='%d of %d %s failed (the others are as asked): %s' % (len(failed), len(items), option, named),
-                         changed=changed, results=results, **extra)
-    module.exit_json(changed=changed, results=results, **extra)
+                         changed=changed, results=loop_entries(module, results), **extra)
+    module.exit_json(changed=changed, results=loop_entries(module, results), **extra)
 
 
 def _key_text(key):

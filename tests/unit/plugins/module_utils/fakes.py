@@ -86,6 +86,7 @@ class FakeModule:
         self._diff = diff
         self.warnings = []
         self.no_log_values = set()  # what AnsibleModule masks in its result
+        self.no_log = False         # the task's no_log
 
     def warn(self, msg):
         """Collect a warning."""

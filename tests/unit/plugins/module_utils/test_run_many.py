@@ -133,6 +133,34 @@ def run(store, items, check_mode=False, diff=False, concurrency=4):
     return info.value.kwargs, isinstance(info.value, Failed), module
 
 
+@pytest.mark.parametrize('no_log', [False, True])
+@pytest.mark.parametrize('failing', [False, True])
+def test_entries_of_a_no_log_task_are_marked_for_censoring(no_log, failing):
+    # Ansible shows a ``results`` list entry by entry and censors only the entries marked
+    # ``_ansible_no_log``: a list task with ``no_log`` must mark every entry, failed or not.
+    store = Store(EXISTING)
+    if failing:
+        store.fail_write.add('w3')
+    module = FakeModule(dict(widgets=[item('w1', 5), item('w3', 3)], concurrency=2, token='t'))
+    module.store, module.no_log = store, no_log
+    with pytest.raises((Exited, Failed)) as info:
+        run_many(module, Widget, 'widgets')
+    assert isinstance(info.value, Failed) is failing
+    entries = info.value.kwargs['results']
+    assert len(entries) == 2
+    assert [entry.get('_ansible_no_log') for entry in entries] == ([True, True] if no_log else [None, None])
+
+
+def test_refused_entries_of_a_no_log_task_are_marked_too():
+    store = Store(EXISTING)
+    module = FakeModule(dict(widgets=[item('bad name', 5), item('w1', 5)], concurrency=2, token='t'))
+    module.store, module.no_log = store, True
+    with pytest.raises(Failed) as info:
+        run_many(module, Widget, 'widgets')
+    assert all(entry['_ansible_no_log'] for entry in info.value.kwargs['results'])
+    assert store.preloads == 0
+
+
 def test_unchanged_list_reads_once_and_writes_nothing():
     store = Store(EXISTING)
     result, failed, _module = run(store, [item('w1', 5), item('w2', 7, 'blue')])
