@@ -1,13 +1,13 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) 2026, apiops.provisioning contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Filters of the role ``api_access``: its service entries shaped into the modules' lists, the
-entries the modules' check pass refused, and the role's result.
+"""Filters of the role ``api_access``: its entries shaped into the modules' lists, the entries the
+modules' check pass refused, and the role's result and secrets.
 
-None of them judges anything: the list forms of ``acedata_application`` and ``apig_app_quota``
-(the engine) decide what each service needs and what is wrong with it. These filters only turn
-``api_access_services`` into the ``applications`` and ``quotas`` lists, and map the modules'
-per-item answers back to the service entries.
+None of them judges anything: the list forms of ``apig_app``, ``acedata_application``,
+``apig_app_quota`` and ``acedata_credential`` (the engine) decide what each entry needs and what
+is wrong with it. These filters only turn ``api_access_consumers`` and ``api_access_services``
+into the modules' lists, and map the modules' per-item answers back to the entries.
 """
 
 import difflib
@@ -17,15 +17,19 @@ from collections.abc import Mapping
 from ansible.errors import AnsibleFilterError
 from ansible.module_utils.common.text.converters import to_text
 
-# The quota options the role passes to apig_app_quota's ``quotas`` items.
+# The options the role passes to each module's list items.
 QUOTA_OPTIONS = ('name', 'call_limits', 'time_unit', 'time_interval', 'reset_time', 'remark', 'apps', 'purge_apps')
 APPLICATION_OPTIONS = ('service', 'type')
+CREDENTIAL_OPTIONS = ('name', 'limited_amount', 'expired_at', 'allowed_api_ids', 'clear', 'rotate')
+CONSUMER_KEYS = ('name', 'remark', 'app_key', 'app_secret', 'update_secret', 'reset_secret')
+APP_AUTH_OPTIONS = ('apis', 'environment')
 # The keys of a service entry. Its values are the modules' to judge; the role's argument spec only
 # says that each entry is a dict, so that a bad entry is named here, by its index, and not in a dump
 # of the whole argument spec.
-ENTRY_KEYS = ('service', 'type', 'state', 'quota')
+ENTRY_KEYS = ('service', 'type', 'state', 'quota', 'credential', 'apis', 'environment')
 STATES = ('present', 'absent')
-ITEM_REFERENCE = re.compile(r'\b(quotas|applications)\[(\d+)\]')
+DEFAULT_ENVIRONMENT = 'RELEASE'
+ITEM_REFERENCE = re.compile(r'\b(quotas|applications|apps|credentials)\[(\d+)\]')
 
 
 def _plain(value):
@@ -61,11 +65,15 @@ def _unknown(keys, known, what):
     return 'unsupported key%s %s; %s takes %s and %s' % (plural, ', '.join(hints), what, ', '.join(known[:-1]), known[-1])
 
 
+def _is_text_list(value):
+    return isinstance(value, list) and all(isinstance(item, str) and item.strip() for item in value)
+
+
 def _entry_problems(index, entry):
     """What makes ``entry`` no service entry at all, each message naming it by its index."""
     if not isinstance(entry, Mapping):
-        return ['api_access_services[%d]: an entry must be a dict (service, type, state, quota), not %s'
-                % (index, type(entry).__name__)]
+        return ['api_access_services[%d]: an entry must be a dict (service, type, state, quota, credential, apis, '
+                'environment), not %s' % (index, type(entry).__name__)]
     service = entry.get('service')
     named = isinstance(service, str) and service.strip()
     label = _label_of(index, service) if named else 'api_access_services[%d]' % index
@@ -77,45 +85,114 @@ def _entry_problems(index, entry):
         problems.append('%s: %s' % (label, unknown))
     if entry.get('state') is not None and entry.get('state') not in STATES:
         problems.append('%s: state must be one of present, absent (got %r)' % (label, entry.get('state')))
-    quota = entry.get('quota')
-    if quota is not None and not isinstance(quota, Mapping):
-        problems.append('%s: quota must be a dict of apig_app_quota options (got %s)' % (label, type(quota).__name__))
-    elif quota is not None:
-        unknown = _unknown(quota, QUOTA_OPTIONS, 'a quota')
-        if unknown:
-            problems.append('%s: quota: %s' % (label, unknown))
+    for key, options, module in (('quota', QUOTA_OPTIONS, 'apig_app_quota'),
+                                 ('credential', CREDENTIAL_OPTIONS, 'acedata_credential')):
+        value = entry.get(key)
+        if value is not None and not isinstance(value, Mapping):
+            problems.append('%s: %s must be a dict of %s options (got %s)' % (label, key, module, type(value).__name__))
+        elif value is not None:
+            unknown = _unknown(value, options, 'a %s' % key)
+            if unknown:
+                problems.append('%s: %s: %s' % (label, key, unknown))
+    if entry.get('apis') is not None:
+        if not _is_text_list(entry['apis']):
+            problems.append('%s: apis must be a list of APIG API names or ids (got %r)' % (label, entry['apis']))
+        elif not (isinstance(entry.get('quota'), Mapping) and entry['quota'].get('apps')):
+            problems.append('%s: apis needs quota.apps, the apps to authorize to call them' % label)
+    environment = entry.get('environment')
+    if environment is not None and not (isinstance(environment, str) and environment.strip()):
+        problems.append('%s: environment must be an APIG environment name or id (got %r)' % (label, environment))
     return problems
 
 
-def api_access_lists(services):
-    """The modules' lists for the role's services, and which item each service maps to.
+def _consumer_problems(index, consumer):
+    """What makes ``consumer`` no consumer entry, each message naming it by its index."""
+    if not isinstance(consumer, Mapping):
+        return ['api_access_consumers[%d]: a consumer must be a dict (%s), not %s'
+                % (index, ', '.join(CONSUMER_KEYS), type(consumer).__name__)]
+    name = consumer.get('name')
+    named = isinstance(name, str) and name.strip()
+    label = _consumer_label(index, name) if named else 'api_access_consumers[%d]' % index
+    problems = []
+    if not named:
+        problems.append('%s: name is required, the APIG app (credential) name (got %r)' % (label, name))
+    unknown = _unknown(consumer, CONSUMER_KEYS, 'a consumer')
+    if unknown:
+        problems.append('%s: %s' % (label, unknown))
+    return problems
 
-    Returns ``{applications, quotas, application_of, quota_of, application_owners, quota_owners,
-    problems}``: one ``applications`` item per present service, one ``quotas`` item per service
-    with a quota (with ``state``). Services that ask exactly the same share one item; two services
-    that ask different things of one quota stay two items, which the module refuses as one identity
-    named twice. An entry that is no service entry at all (not a dict, no service, a key the role
-    does not know, a state that is no choice) gets no item and a line in ``problems``; the others
-    are still shaped, so that the modules' check names every bad entry in one run.
+
+def api_access_lists(services, consumers=None):
+    """The modules' lists for the role's entries, and which item each entry maps to.
+
+    Returns ``{applications, quotas, apps, credentials, application_of, quota_of, credential_of,
+    application_owners, quota_owners, credential_owners, app_owners, foreign_apps, problems}``:
+    one ``applications`` item per present service, one ``quotas`` item per service with a quota
+    (with ``state``), one ``credentials`` item per present service with a credential, and one
+    ``apps`` item per consumer, with the APIs that the present services authorize the apps of their
+    quota to call (``apis`` in ``environment``). An app a service authorizes that is no consumer
+    is an ``apps`` item too (``foreign_apps``): it must exist already. Services that ask exactly
+    the same share one item; two services that ask different things of one quota stay two items,
+    which the module refuses as one identity named twice. An entry that is no entry at all gets no
+    item and a line in ``problems``; the others are still shaped, so that the modules' check names
+    every bad entry in one run.
     """
     if not isinstance(services, list):
         raise AnsibleFilterError('api_access_lists: the services must be a list, not %s' % type(services).__name__)
-    lists = dict(applications=[], quotas=[], application_of=[], quota_of=[], application_owners=[], quota_owners=[],
+    if consumers is None:
+        consumers = []
+    if not isinstance(consumers, list):
+        raise AnsibleFilterError('api_access_lists: the consumers must be a list, not %s' % type(consumers).__name__)
+    lists = dict(applications=[], quotas=[], apps=[], credentials=[], application_of=[], quota_of=[], credential_of=[],
+                 application_owners=[], quota_owners=[], credential_owners=[], app_owners=[], foreign_apps=[],
                  problems=[])
+    by_name = {}
+
+    def app_item(name, item=None, foreign=False):
+        if name not in by_name:
+            by_name[name] = len(lists['apps'])
+            lists['apps'].append(item if item is not None else {'name': name})
+            lists['app_owners'].append(dict(consumers=[], services=[]))
+            if foreign:
+                lists['foreign_apps'].append(by_name[name])
+        return by_name[name]
+
+    for index, consumer in enumerate(consumers):
+        problems = _consumer_problems(index, consumer)
+        if problems:
+            lists['problems'].extend(problems)
+            continue
+        item = dict((key, value) for key, value in _plain(consumer).items() if value is not None)
+        if item['name'] in by_name:  # a second consumer of one name: its own item, which the module refuses
+            lists['apps'].append(item)
+            lists['app_owners'].append(dict(consumers=[], services=[]))
+            position = len(lists['apps']) - 1
+        else:
+            position = app_item(item['name'], item)
+        lists['app_owners'][position]['consumers'].append(_consumer_label(index, item['name']))
+
+    environments = {}
     for index, entry in enumerate(services):
         problems = _entry_problems(index, entry)
         if problems:
             lists['problems'].extend(problems)
-            lists['application_of'].append(None)
-            lists['quota_of'].append(None)
+            for key in ('application_of', 'quota_of', 'credential_of'):
+                lists[key].append(None)
             continue
         entry = _plain(entry)
         state = entry.get('state') or 'present'
-        application = None
+        application = credential = None
         if state == 'present':
             item = dict((key, entry[key]) for key in APPLICATION_OPTIONS if entry.get(key) is not None)
             application = _add(lists['applications'], lists['application_owners'], item, index)
+            if entry.get('credential') is not None:
+                item = dict((key, value) for key, value in entry['credential'].items() if value is not None)
+                item.update((key, entry[key]) for key in APPLICATION_OPTIONS if entry.get(key) is not None)
+                credential = _add(lists['credentials'], lists['credential_owners'], item, index)
+            if entry.get('apis'):
+                _authorize(lists, environments, app_item, index, entry)
         lists['application_of'].append(application)
+        lists['credential_of'].append(credential)
         quota = None
         spec = entry.get('quota')
         if isinstance(spec, Mapping):
@@ -126,86 +203,246 @@ def api_access_lists(services):
     return lists
 
 
+def _authorize(lists, environments, app_item, index, entry):
+    """Add the service's ``apis`` to the ``apps`` item of every app of its quota."""
+    environment = entry.get('environment') or DEFAULT_ENVIRONMENT
+    label = _label_of(index, entry['service'])
+    for name in _unique(entry['quota']['apps']):
+        position = app_item(name, foreign=True)
+        item = lists['apps'][position]
+        first = environments.setdefault(position, (environment, label))
+        if first[0] != environment:
+            lists['problems'].append("%s: environment: app '%s' is authorized in environment '%s' by %s; the role "
+                                     'authorizes an app in one environment' % (label, name, first[0], first[1]))
+            continue
+        item['environment'] = environment
+        item['apis'] = _unique((item.get('apis') or []) + entry['apis'])
+        owners = lists['app_owners'][position]['services']
+        if label not in owners:
+            owners.append(label)
+
+
+def _unique(items):
+    seen = []
+    for item in items:
+        if item not in seen:
+            seen.append(item)
+    return seen
+
+
 def _label_of(index, service):
     return 'api_access_services[%d] (%s)' % (index, to_text(service))
+
+
+def _consumer_label(index, name):
+    return 'api_access_consumers[%d] (%s)' % (index, to_text(name))
 
 
 def _label(services, index):
     return _label_of(index, services[index].get('service'))
 
 
+def _results(registered):
+    if isinstance(registered, Mapping) and not registered.get('skipped'):
+        return registered.get('results')
+    return None
+
+
+def _would_create(result, key):
+    """True when a list run's entry creates (or, in check mode, would create) its object."""
+    if not isinstance(result, Mapping) or not result.get('changed'):
+        return False
+    obj = result.get(key)
+    return isinstance(obj, Mapping) and obj.get('id') is None
+
+
+def api_access_pending(lists, app_run):
+    """What the quotas can bind, given the run (or the check) of the consumer apps.
+
+    Returns ``{quotas, pending_apps, problems}``: the apps that the run would create but has not
+    (in check mode: every new consumer) are left out of the quotas' ``apps``, since the quota module
+    checks that every app it binds exists; ``problems`` names each app that a service authorizes
+    which is no consumer and does not exist (the role creates only its consumers).
+    """
+    results = _results(app_run) or []
+    pending = []
+    problems = []
+    for position, result in enumerate(results):
+        if position < len(lists['apps']) and _would_create(result, 'app'):
+            name = lists['apps'][position]['name']
+            pending.append(name)
+            if position in lists['foreign_apps']:
+                for label in lists['app_owners'][position]['services']:
+                    problems.append("%s: quota.apps: no app (credential) named '%s' exists, and it is none of "
+                                    'api_access_consumers (list it there to have it created)' % (label, name))
+    quotas = []
+    for item in lists['quotas']:
+        item = dict(item)
+        if item.get('apps') and pending:
+            item['apps'] = [ref for ref in item['apps'] if ref not in pending]
+        quotas.append(item)
+    return dict(quotas=quotas, pending_apps=pending, problems=problems)
+
+
 def _entry_message(kind, text):
-    """An item's message as a path in the service entry: ``quota.call_limits must ...``."""
-    options = QUOTA_OPTIONS + ('state',) if kind == 'quotas' else APPLICATION_OPTIONS
+    """An item's message as a path in the entry: ``quota.call_limits must ...``."""
+    options = {'quotas': QUOTA_OPTIONS + ('state',), 'applications': APPLICATION_OPTIONS,
+               'credentials': CREDENTIAL_OPTIONS + APPLICATION_OPTIONS + ('scope', 'application_id')}[kind]
+    prefix = {'quotas': 'quota', 'applications': 'application', 'credentials': 'credential'}[kind]
     head = re.match(r'^([a-z_]+)\b', text)
     if head and head.group(1) in options:
-        return ('quota.%s' % text) if kind == 'quotas' and head.group(1) != 'state' else text
-    return '%s: %s' % ('quota' if kind == 'quotas' else 'application', text)
+        if head.group(1) in ('state',) + APPLICATION_OPTIONS or kind == 'applications':
+            return text
+        return '%s.%s' % (prefix, text)
+    return '%s: %s' % (prefix, text)
 
 
-ENTRY_INDEX = re.compile(r'^api_access_services\[(\d+)\]')
+def _app_messages(owners, text, name):
+    """The messages of a refused ``apps`` item, each naming the entry it comes from: its APIs'
+    from the services that authorize them, the rest from the consumer."""
+    head = re.match(r'^([a-z_]+)\b', text)
+    about_apis = bool(head) and head.group(1) in APP_AUTH_OPTIONS + ('purge_apis',)
+    if about_apis and owners['services']:
+        return ['%s: %s' % (label, text) for label in owners['services']]
+    if owners['consumers']:
+        return ['%s: %s' % (label, text) for label in owners['consumers']]
+    return ["%s: quota.apps: app '%s': %s" % (label, name, text) for label in owners['services']]
+
+
+ENTRY_INDEX = re.compile(r'^api_access_(consumers|services)\[(\d+)\]')
 
 
 def _by_entry(problem):
-    """Sort key: the entry's index; a whole module's failure (no entry) last."""
+    """Sort key: consumers, then services, by index; a whole module's failure (no entry) last."""
     found = ENTRY_INDEX.match(problem)
-    return (0, int(found.group(1))) if found else (1, 0)
+    if not found:
+        return (2, 0)
+    return (0 if found.group(1) == 'consumers' else 1, int(found.group(2)))
 
 
-def api_access_errors(services, lists, application_check, quota_check):
-    """``api_access_services[i] (service): what is wrong`` for each entry that is no service entry
-    (``lists['problems']``) or that the modules' check refused, in the order of the entries."""
-    problems = list(lists.get('problems') or [])
-    for kind, registered, owners_key, module in (
-            ('quotas', quota_check, 'quota_owners', 'apig_app_quota'),
-            ('applications', application_check, 'application_owners', 'acedata_application')):
-        # The role registers the check with ``failed_when: false``, which resets ``failed``: the
+def api_access_errors(services, lists, application_check, quota_check, app_check=None, credential_check=None,
+                      pending=None):
+    """``api_access_services[i] (service): what is wrong`` (or ``api_access_consumers[i] (name)``) for
+    each entry that is no entry (``lists['problems']``), that names an app that does not exist
+    (``pending['problems']``), or that the modules' check refused, in the order of the entries."""
+    problems = list(lists.get('problems') or []) + list((pending or {}).get('problems') or [])
+    labels = {'apps': [], 'quotas': [], 'applications': [], 'credentials': []}
+    for kind, owners_key in (('quotas', 'quota_owners'), ('applications', 'application_owners'),
+                             ('credentials', 'credential_owners')):
+        labels[kind] = [_label(services, owners[0]) for owners in lists.get(owners_key) or []]
+    labels['apps'] = [(owners['consumers'] or owners['services'] or ['apps[%d]' % position])[0]
+                      for position, owners in enumerate(lists.get('app_owners') or [])]
+
+    def reference(match):
+        kind, position = match.group(1), int(match.group(2))
+        return labels[kind][position] if position < len(labels[kind]) else match.group(0)
+
+    for kind, registered, module in (
+            ('apps', app_check, 'apig_app'), ('quotas', quota_check, 'apig_app_quota'),
+            ('applications', application_check, 'acedata_application'),
+            ('credentials', credential_check, 'acedata_credential')):
+        # The role registers the checks with ``failed_when: false``, which resets ``failed``: the
         # items' own ``failed`` tell, or, for a run that failed as a whole, a ``msg`` without results.
         if not isinstance(registered, Mapping) or registered.get('skipped'):
             continue
-        owners = lists[owners_key]
-
-        def owner(match, owners=owners, kind=kind):
-            position = int(match.group(2))
-            if match.group(1) == kind and position < len(owners):
-                return _label(services, owners[position][0])
-            return match.group(0)
         results = registered.get('results')
         if results is None:
             if registered.get('msg'):  # the module failed as a whole (connection, credentials)
                 problems.append('%s: %s' % (module, to_text(registered.get('msg'))))
             continue
-        failed = [(position, result) for position, result in enumerate(results) if result.get('failed')]
-        for position, result in failed:
-            text = ITEM_REFERENCE.sub(owner, to_text(result.get('msg')))
-            for index in owners[position]:
+        for position, result in enumerate(results):
+            if not result.get('failed'):
+                continue
+            text = ITEM_REFERENCE.sub(reference, to_text(result.get('msg')))
+            if kind == 'apps':
+                owners = lists['app_owners'][position]
+                problems.extend(_app_messages(owners, text, lists['apps'][position].get('name')))
+                continue
+            owners = lists[{'quotas': 'quota_owners', 'applications': 'application_owners',
+                            'credentials': 'credential_owners'}[kind]][position]
+            for index in owners:
                 problems.append('%s: %s' % (_label(services, index), _entry_message(kind, text)))
     return sorted(problems, key=_by_entry)
 
 
-def api_access_result(services, lists, application_results, quota_results):
-    """The role's result: ``{service, application_id, app_quota_id, bound_apps}`` per service.
+def _entry(results, position, key):
+    if position is None or position >= len(results):
+        return {}
+    return results[position].get(key) or {}
 
-    ``application_results`` and ``quota_results`` are the ``results`` of the list runs (the real
-    one when it ran, else the check pass): one entry per item of ``lists``.
+
+def api_access_result(services, lists, application_results, quota_results, app_results=None,
+                      credential_results=None, pending=None):
+    """The role's result, per service: ``{service, application_id, app_quota_id, bound_apps,
+    credential_id, authorized_apis}``.
+
+    The results are those of the list runs (the real one when it ran, else the check pass): one
+    entry per item of ``lists``. ``pending`` (of ``api_access_pending``) names the consumers the
+    quotas could not bind yet (check mode): they are reported bound, with no ``app_id``.
     """
     applications = list(application_results or [])
     quotas = list(quota_results or [])
+    apps = list(app_results or [])
+    credentials = list(credential_results or [])
+    waiting = (pending or {}).get('pending_apps') or []
+    by_name = dict((item['name'], position) for position, item in enumerate(lists.get('apps') or []))
     out = []
     for index, entry in enumerate(services):
         entry = entry if isinstance(entry, Mapping) else {}
-        row = dict(service=to_text(entry.get('service')), application_id=None, app_quota_id=None, bound_apps=[])
-        position = lists['application_of'][index]
-        if position is not None and position < len(applications):
-            row['application_id'] = (applications[position].get('application') or {}).get('id')
+        row = dict(service=to_text(entry.get('service')), application_id=None, app_quota_id=None, bound_apps=[],
+                   credential_id=None, authorized_apis=[])
+        row['application_id'] = _entry(applications, lists['application_of'][index], 'application').get('id')
+        row['credential_id'] = _entry(credentials, (lists.get('credential_of') or [None] * len(services))[index],
+                                      'credential').get('id')
+        present = (entry.get('state') or 'present') == 'present'
         position = lists['quota_of'][index]
-        if position is not None and position < len(quotas) and (entry.get('state') or 'present') == 'present':
-            quota = quotas[position].get('app_quota') or {}
+        if position is not None and present:
+            quota = _entry(quotas, position, 'app_quota')
             row['app_quota_id'] = quota.get('app_quota_id')
             # Without apps the module does not read the bindings: none are reported.
-            row['bound_apps'] = quota.get('bound_apps') or []
+            bound = list(quota.get('bound_apps') or [])
+            named = set(app.get('name') for app in bound)
+            for name in (lists['quotas'][position].get('apps') or []) if quota else []:
+                if name in waiting and name not in named:
+                    bound.append(dict(app_id=None, name=name))
+            row['bound_apps'] = bound
+        if present and entry.get('apis') and isinstance(entry.get('quota'), Mapping):
+            for name in _unique(entry['quota'].get('apps') or []):
+                app = _entry(apps, by_name.get(name), 'app')
+                for api in app.get('authorized_apis') or []:
+                    if api.get('name') in entry['apis'] or api.get('api_id') in entry['apis']:
+                        row['authorized_apis'].append(dict(app=name, api_id=api.get('api_id'), name=api.get('name')))
         out.append(row)
     return out
+
+
+def api_access_secrets(services, lists, app_results, credential_results, app_check_results=None):
+    """The secrets of the run, for the ``no_log`` fact ``api_access_secrets``:
+    ``{services: {service: API key token}, consumers: {name: {app_key, app_secret}}}``.
+
+    A consumer is there when this run created it or reset its secret (the only times its secret
+    is news); a service when it has a credential. The module runs must have revealed them
+    (``reveal_secret``, ``reveal_token``).
+    """
+    apps = list(app_results or [])
+    checks = list(app_check_results or [])
+    credentials = list(credential_results or [])
+    secrets = dict(services={}, consumers={})
+    for index, entry in enumerate(services):
+        position = (lists.get('credential_of') or [None] * len(services))[index]
+        credential = _entry(credentials, position, 'credential')
+        if credential.get('token'):
+            secrets['services'][to_text(entry.get('service'))] = credential['token']
+    for position, item in enumerate(lists.get('apps') or []):
+        if position in lists.get('foreign_apps', []) or position >= len(apps):
+            continue
+        created = position < len(checks) and _would_create(checks[position], 'app')
+        if not (created or item.get('reset_secret')):
+            continue
+        app = apps[position].get('app') or {}
+        if app.get('app_secret'):
+            secrets['consumers'][item['name']] = dict(app_key=app.get('app_key'), app_secret=app['app_secret'])
+    return secrets
 
 
 class FilterModule(object):
@@ -213,6 +450,8 @@ class FilterModule(object):
     def filters(self):
         return {
             'api_access_lists': api_access_lists,
+            'api_access_pending': api_access_pending,
             'api_access_errors': api_access_errors,
             'api_access_result': api_access_result,
+            'api_access_secrets': api_access_secrets,
         }
