@@ -4,9 +4,11 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """``make demo``: the provisioning playbook, twice, on the embedded emulator, then a summary.
 
-Starts the emulator with its seed data (services, an APIG gateway, consumer credentials), runs
-``playbooks/provision.yml`` (which provisions three services), runs it again to show that nothing
-changes, prints what exists, and stops the emulator.
+Starts the emulator with its seed data (services, an APIG gateway with its APIs, consumer
+credentials), runs ``playbooks/provision.yml`` (which creates two consumers and provisions three
+services: applications, API keys, quotas, bindings, authorizations), runs it again to show that
+nothing changes, prints what exists (per consumer, which APIs it may call and how often, without a
+secret), and stops the emulator.
 """
 
 from __future__ import annotations
@@ -50,18 +52,24 @@ def run_playbook(env, label, *extra):
     return int(recap.group(2)) if recap else None
 
 
+KINDS = ('consumer', 'authorization', 'application', 'API key', 'quota', 'binding')
+
+
 def counts(url):
-    """How many applications, quotas and bindings the emulator holds."""
+    """How many consumers (APIG apps), authorizations, applications, API keys, quotas and bindings
+    the emulator holds."""
     state = EmulatorClient(url).state()
     quotas = state['apig']['quotas']
-    return {'application': len(state['acedata']['applications']), 'quota': len(quotas),
+    return {'consumer': len(state['apig']['apps']), 'authorization': len(state['apig'].get('auths') or []),
+            'application': len(state['acedata']['applications']),
+            'API key': len(state['acedata'].get('credentials') or []), 'quota': len(quotas),
             'binding': sum(len(quota.get('app_ids') or []) for quota in quotas)}
 
 
 def created(before, after):
-    """``3 applications, 3 quotas, 4 bindings``: what exists now that did not."""
+    """``2 consumers, ..., 3 quotas, 4 bindings``: what exists now that did not."""
     words = []
-    for kind in ('application', 'quota', 'binding'):
+    for kind in KINDS:
         number = after[kind] - before[kind]
         words.append('%d %s%s' % (number, kind, '' if number == 1 else 's'))
     return ', '.join(words)
@@ -83,6 +91,17 @@ def summary(url):
         bound = ', '.join(apps.get(app_id, app_id) for app_id in quota.get('app_ids') or [])
         print('  %-18s %6d calls per %s %-6s bound: %s' % (
             quota['name'], quota['call_limits'], quota['time_interval'], quota['time_unit'], bound or '-'))
+    print('Consumers (no secret is printed: the emulator keeps only hashes of the app secrets):')
+    auths = state['apig'].get('auths') or []
+    for app in state['apig']['apps']:
+        quota = next((q for q in state['apig']['quotas'] if app['id'] in (q.get('app_ids') or [])), None)
+        apis = sorted(auth['api_name'] for auth in auths if auth['app_id'] == app['id'])
+        if quota is None and not apis:
+            continue
+        limit = ('at most %d calls per %s %s (quota %s)' % (quota['call_limits'], quota['time_interval'],
+                                                             quota['time_unit'], quota['name'])
+                 if quota else 'no quota')
+        print('  %-15s may call %s, %s' % (app['name'], ', '.join(apis) or 'no API', limit))
     log = emulator.requests()
     print('Requests the emulator received: %d (%d writes)' % (len(log), sum(1 for r in log if r['method'] != 'GET')))
 
@@ -100,7 +119,7 @@ def main():
                        HW_APIG_ENDPOINT=url, HW_IAM_ENDPOINT=url, APIG_INSTANCE_ID=seed.INSTANCE_ID)
             print('Emulator listening at %s' % url)
             empty = counts(url)
-            first = run_playbook(env, 'First run: provision three services')
+            first = run_playbook(env, 'First run: provision two consumers and three services')
             after_first = counts(url)
             before = EmulatorClient(url).last_seq()
             second = run_playbook(env, 'Second run: nothing to change')
