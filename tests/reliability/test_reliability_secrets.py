@@ -205,6 +205,7 @@ def test_no_secret_in_any_output(emulator, runner, ledger):
 ROLE_CASES = {
     # case -> (apig settings, acedata settings, expected exit: 0 or failed)
     'role api_access succeeds': ('ok', {}, {}),
+    'role api_access succeeds revealing its secrets': ('ok', {}, {}),
     'role api_access with a wrong secret_key': ('failed', {'secret_key': SECRETS['wrong_secret_key']}, {}),
     'role api_access with a wrong api_token': ('failed', {}, {'api_token': SECRETS['wrong_api_token']}),
     'role api_access refused by its argument spec': ('failed', {'instance_id': None, 'bogus_option': 1}, {}),
@@ -220,12 +221,22 @@ def test_no_secret_from_the_role(case, emulator, runner, ledger):
     apig_settings = dict((key, value) for key, value in apig_settings.items() if value is not None)
     acedata_settings = dict(FAST, api_token=SECRETS['api_token'], api_url=emulator.url)
     acedata_settings.update(acedata_changes)
-    services = [{'service': 'midjourney', 'quota': quota('role_quota', apps=['consumer_app_a', 'consumer_app_b'])},
-                {'service': 'suno'}]
-    run = runner.run([task('show the result', 'ansible.builtin.debug', {'var': 'api_access_result'}, ignore_errors=False)],
+    # 2.0: a new consumer (its app secret is generated), an API key per service (its token), the
+    # quota's apps authorized to the service's APIs; with api_access_reveal_secrets, the no_log fact.
+    reveal = 'revealing' in case
+    services = [{'service': 'midjourney', 'quota': quota('role_quota', apps=['role_consumer', 'consumer_app_b']),
+                 'credential': {'name': 'role-backend'}, 'apis': ['mj_imagine']},
+                {'service': 'suno', 'credential': {'name': 'role-backend', 'limited_amount': 5}}]
+    tasks = [task('show the result', 'ansible.builtin.debug', {'var': 'api_access_result'}, ignore_errors=False)]
+    if reveal:
+        tasks.append(task('count the secrets', 'ansible.builtin.assert', {'that': [
+            'api_access_secrets.services | length == 2', "api_access_secrets.consumers.keys() | list == ['role_consumer']"],
+            'quiet': True}, ignore_errors=False))
+    run = runner.run(tasks,
                      emulator=emulator.url, verbosity=4, diff=True, roles=['apiops.provisioning.api_access'],
                      play_vars={'api_access_apig': apig_settings, 'api_access_acedata': acedata_settings,
-                                'api_access_services': services})
+                                'api_access_services': services, 'api_access_reveal_secrets': reveal,
+                                'api_access_consumers': [{'name': 'role_consumer', 'remark': 'reliability'}]})
     secrets = secrets_of_run(emulator)
     with ledger.attempt(5, case, 'role') as attempt:
         leaks = attempt.leaks(find_leaks(secrets, stdout=run.stdout, stderr=run.stderr,
@@ -236,3 +247,7 @@ def test_no_secret_from_the_role(case, emulator, runner, ledger):
         if expected == 'ok':
             result = run.result('show the result')['api_access_result']
             assert [entry['service'] for entry in result] == ['midjourney', 'suno'] and result[0]['app_quota_id']
+            assert all(entry['credential_id'] for entry in result), result
+            assert [api['name'] for api in result[0]['authorized_apis']] == ['mj_imagine', 'mj_imagine'], result
+            if reveal:
+                assert run.record('count the secrets')['status'] == 'ok', run.describe()
