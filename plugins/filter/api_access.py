@@ -362,7 +362,8 @@ def api_access_errors(services, lists, application_check, quota_check, app_check
                             'credentials': 'credential_owners'}[kind]][position]
             for index in owners:
                 problems.append('%s: %s' % (_label(services, index), _entry_message(kind, text)))
-    return sorted(problems, key=_by_entry)
+    # One message once (a bad service alias fails its application and its key alike).
+    return sorted(_unique(problems), key=_by_entry)
 
 
 def _entry(results, position, key):

@@ -289,3 +289,12 @@ def test_secrets_hold_the_tokens_and_the_secrets_of_consumers_created_or_reset()
     assert secrets == dict(services={'midjourney': 'sk-1', 'suno': 'sk-2'},
                            consumers={'consumer_app_a': dict(app_key='ka', app_secret='sa'),
                                       'consumer_app_c': dict(app_key='kc', app_secret='sc')})
+
+
+def test_errors_say_a_message_once_for_an_entry():
+    entries = [dict(service='nope', credential=dict(name='k'))]
+    lists = api_access_lists(entries)
+    text = "service: no Ace Data Cloud service has the alias 'nope'"
+    problems = api_access_errors(entries, lists, dict(results=[dict(failed=True, msg=text)]), dict(skipped=True),
+                                 None, dict(results=[dict(failed=True, msg=text)]))
+    assert problems == ['api_access_services[0] (nope): ' + text]
