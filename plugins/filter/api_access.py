@@ -446,6 +446,31 @@ def api_access_secrets(services, lists, app_results, credential_results, app_che
     return secrets
 
 
+# The secret of each kind of result, and how the modules mask it: its last four characters.
+SECRET_FIELDS = (('app', 'app_secret'), ('credential', 'token'))
+
+
+def _masked(value):
+    return '*' * 8 + value[-4:] if isinstance(value, str) and value else value
+
+
+def api_access_redacted(registered):
+    """A registered list run with every app secret and key token masked, as the modules mask them
+    when not asked to reveal: the role keeps the revealed values only in ``api_access_secrets``."""
+    if not isinstance(registered, Mapping) or not isinstance(registered.get('results'), list):
+        return registered
+    registered = dict(registered)
+    results = []
+    for result in registered['results']:
+        result = dict(result) if isinstance(result, Mapping) else result
+        for key, field in SECRET_FIELDS:
+            if isinstance(result, Mapping) and isinstance(result.get(key), Mapping) and result[key].get(field):
+                result[key] = dict(result[key], **{field: _masked(result[key][field])})
+        results.append(result)
+    registered['results'] = results
+    return registered
+
+
 class FilterModule(object):
 
     def filters(self):
@@ -455,4 +480,5 @@ class FilterModule(object):
             'api_access_errors': api_access_errors,
             'api_access_result': api_access_result,
             'api_access_secrets': api_access_secrets,
+            'api_access_redacted': api_access_redacted,
         }

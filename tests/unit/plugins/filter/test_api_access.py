@@ -12,6 +12,7 @@ from ansible_collections.apiops.provisioning.plugins.filter.api_access import (
     api_access_errors,
     api_access_lists,
     api_access_pending,
+    api_access_redacted,
     api_access_result,
     api_access_secrets,
 )
@@ -158,7 +159,8 @@ def test_result_without_module_results():
 def test_filters_are_exported():
     assert FilterModule().filters() == {'api_access_lists': api_access_lists, 'api_access_errors': api_access_errors,
                                         'api_access_result': api_access_result, 'api_access_pending': api_access_pending,
-                                        'api_access_secrets': api_access_secrets}
+                                        'api_access_secrets': api_access_secrets,
+                                        'api_access_redacted': api_access_redacted}
 
 
 # -- 2.0: consumers, authorizations, API keys ---------------------------------------------------
@@ -298,3 +300,17 @@ def test_errors_say_a_message_once_for_an_entry():
     problems = api_access_errors(entries, lists, dict(results=[dict(failed=True, msg=text)]), dict(skipped=True),
                                  None, dict(results=[dict(failed=True, msg=text)]))
     assert problems == ['api_access_services[0] (nope): ' + text]
+
+
+def test_redacted_masks_the_revealed_secrets_of_a_registered_run():
+    registered = dict(changed=True, results=[
+        dict(item={'name': 'a'}, app={'id': 'a', 'app_key': 'key-a', 'app_secret': 'secret-of-app-a'}),
+        dict(item={'name': 'k'}, credential={'id': 'k', 'token': 'sk-0123456789abcdef'}),
+        dict(item={'name': 'x'}, failed=True, msg='refused')])
+    redacted = api_access_redacted(registered)
+    assert redacted['results'][0]['app'] == {'id': 'a', 'app_key': 'key-a', 'app_secret': '********pp-a'}
+    assert redacted['results'][1]['credential'] == {'id': 'k', 'token': '********cdef'}
+    assert redacted['results'][2] == registered['results'][2]
+    assert registered['results'][0]['app']['app_secret'] == 'secret-of-app-a'  # the input is left as it is
+    assert api_access_redacted(dict(skipped=True)) == dict(skipped=True)
+    assert api_access_redacted(None) is None
