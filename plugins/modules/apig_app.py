@@ -63,7 +63,7 @@ options:
         reports a change (in check mode too); the key stays as it is.
       - With O(app_secret) and O(update_secret=always) the new secret is O(app_secret); otherwise the gateway makes
         one, returned masked unless O(reveal_secret).
-      - A new app's secret is new already: creating an app does not reset it again.
+      - A new app's secret is new already, so creating an app does not reset it again.
     type: bool
     default: false
   apis:
