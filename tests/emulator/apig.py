@@ -247,12 +247,12 @@ API_AUTH_CREATE = (
 )
 # The id of the built-in release environment (console and Terraform examples).
 RELEASE_ENV_ID = 'DEFAULT_ENVIRONMENT_RELEASE_ID'
-# The APIs every instance is seeded with: (name, group, method, uri, published in RELEASE).
+# The APIs every instance is seeded with: (name, group, method, uri, the environments it is published in).
 SEED_APIS = (
-    ('mj_imagine', 'midjourney', 'POST', '/midjourney/imagine', True),
-    ('mj_fetch', 'midjourney', 'POST', '/midjourney/tasks', True),
-    ('suno_generate', 'suno', 'POST', '/suno/audios', True),
-    ('suno_draft', 'suno', 'POST', '/suno/draft', False),
+    ('mj_imagine', 'midjourney', 'POST', '/midjourney/imagine', ('RELEASE', 'TEST')),
+    ('mj_fetch', 'midjourney', 'POST', '/midjourney/tasks', ('RELEASE',)),
+    ('suno_generate', 'suno', 'POST', '/suno/audios', ('RELEASE', 'TEST')),
+    ('suno_draft', 'suno', 'POST', '/suno/draft', ()),
 )
 
 
@@ -777,14 +777,14 @@ class ApigPlugin(ApiPlugin):
     def _seed_catalog(self, instance_id):
         """Every instance has the built-in RELEASE environment (id DEFAULT_ENVIRONMENT_RELEASE_ID, as
         on real gateways), a TEST environment, and the seed APIs (SEED_APIS)."""
-        release = self._store_env(instance_id, 'RELEASE', RELEASE_ENV_ID if RELEASE_ENV_ID not in self.envs
-                                  else uuid.uuid4().hex, 'Release environment')
-        self._store_env(instance_id, 'TEST', None, 'Test environment')
+        envs = {'RELEASE': self._store_env(instance_id, 'RELEASE', RELEASE_ENV_ID if RELEASE_ENV_ID not in self.envs
+                                           else uuid.uuid4().hex, 'Release environment'),
+                'TEST': self._store_env(instance_id, 'TEST', None, 'Test environment')}
         groups = {}
         for name, group, method, uri, published in SEED_APIS:
             group_id = groups.setdefault(group, uuid.uuid4().hex)
             self._store_api(instance_id, {'name': name, 'group_id': group_id, 'group_name': group, 'req_method': method,
-                                          'req_uri': uri, 'envs': [release['id']] if published else []})
+                                          'req_uri': uri, 'envs': [envs[env]['id'] for env in published]})
 
     def _store_env(self, instance_id, name, env_id=None, remark=''):
         env = {'id': env_id or uuid.uuid4().hex, 'instance_id': instance_id, 'name': name, 'remark': remark,
