@@ -191,7 +191,7 @@ def validate_app_options(params):
     problem = app_reference_problem(name)
     if problem or len(name) > APP_NAME_MAX:
         raise ValidationError('name: %s (got %r)' % (problem or 'must be at most %d characters' % APP_NAME_MAX, name[:80]))
-    check_text(params, 'remark', max_length=255)
+    check_text(params, 'remark', max_length=255, forbidden='<>')  # Terraform refuses < and > too
     check_pattern(params, 'app_key', APP_KEY_PATTERN,
                   'must be 8 to 200 characters, letters, digits, _ and -, starting with a letter or digit')
     secret = params.get('app_secret')

@@ -36,7 +36,7 @@ options:
     type: str
   remark:
     description:
-      - Description of the app, at most 255 characters. Compared only when given; V("") clears it.
+      - Description of the app, at most 255 characters, without C(<) or C(>). Compared only when given; V("") clears it.
     type: str
   app_key:
     description:
