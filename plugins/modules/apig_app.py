@@ -202,12 +202,14 @@ EXAMPLES = r'''
   register: rotated
   no_log: true
 
-- name: Keep the secret at a value from a vault
+- name: Keep the secret at a value kept elsewhere (written whenever it differs)
   apiops.provisioning.apig_app:
     instance_id: eddc4d25480b4cd6b512f270a1b8b341
     name: consumer_app_b
-    app_secret: "{{ vault_consumer_b_secret }}"
+    app_secret: "{{ consumer_b_secret }}"
     update_secret: always
+  vars:
+    consumer_b_secret: "{{ lookup('ansible.builtin.env', 'CONSUMER_B_SECRET') | default('Consumer_B_secret_2026', true) }}"
 
 - name: Many apps in one task
   apiops.provisioning.apig_app:

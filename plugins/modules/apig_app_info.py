@@ -50,7 +50,7 @@ EXAMPLES = r'''
 
 - name: Show which quota throttles each app
   ansible.builtin.debug:
-    msg: "{{ item.name }}: {{ item.app_quota.name | default('no quota') }}"
+    msg: "{{ item.name }}: {{ (item.app_quota or {}).name | default('no quota') }}"
   loop: "{{ apps.apps }}"
 
 - name: Read two apps by name

@@ -196,8 +196,8 @@ def test_sdk_drives_the_app_life_cycle(emulator):
     updated = client.update_app_v2(apig.UpdateAppV2Request(instance_id=inst, app_id=app_id, body=body))
     assert updated.status_code == 200 and updated.remark == 'changed by the SDK'
 
-    reset = client.resetting_app_secret_v2(apig.ResettingAppSecretV2Request(instance_id=inst, app_id=app_id,
-                                                                             body=apig.AppResetCreate()))
+    request = apig.ResettingAppSecretV2Request(instance_id=inst, app_id=app_id, body=apig.AppResetCreate())
+    reset = client.resetting_app_secret_v2(request)
     assert reset.status_code == 200 and reset.app_secret not in (None, 'Sdk_secret_01')
     shown = client.show_details_of_app_v2(apig.ShowDetailsOfAppV2Request(instance_id=inst, app_id=app_id))
     assert shown.app_secret == reset.app_secret and shown.app_key == 'sdk_key_0001'
