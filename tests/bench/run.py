@@ -128,10 +128,11 @@ def section_requests(ansible, emulator, plan=None, title='Requests per operation
     run = ansible.run(ansible.write_playbook('bench %s' % title.lower(), tasks))
     table = Table(title, ['module', 'operation', 'requests', 'minimum', 'excess', 'task s', 'result',
                           'requests sent (in order)', 'the minimum'],
-                  intro=intro or 'Each operation is one task of one playbook, run in this order (each starts from what the '
-                        'previous left). The APIG tasks sign with AK/SK and are given `project_id` unless the operation '
-                        'says otherwise; apps a, b, c are the seed\'s `consumer_app_a`, `_b`, `_c`. `minimum` is the fewest '
-                        'requests the API references allow for the operation, reasoned in the last column. ' + LEGEND)
+                  intro=intro or ('Each operation is one task of one playbook, run in this order (each starts from what the '
+                                  'previous left). The APIG tasks sign with AK/SK and are given `project_id` unless the operation '
+                                  'says otherwise; apps a, b, c are the seed\'s `consumer_app_a`, `_b`, `_c`. `minimum` is the '
+                                  'fewest requests the API references allow for the operation, reasoned in the last column. '
+                                  + LEGEND))
     for name, step in measured:
         mark = run.task(name)
         entries = ansible.requests_of(mark)
