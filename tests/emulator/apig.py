@@ -175,6 +175,7 @@ QUOTA_NAME_RE = re.compile('[A-Za-z\u4e00-\u9fa5][A-Za-z0-9_\u4e00-\u9fa5]{2,254
 APP_NAME_RE = re.compile('[A-Za-z\u4e00-\u9fa5][A-Za-z0-9_\u4e00-\u9fa5]{2,63}')
 APP_KEY_RE = re.compile('[A-Za-z0-9][A-Za-z0-9_-]{7,199}')
 RESET_TIME_RE = re.compile('[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}')
+APP_SECRET_RE = re.compile('[A-Za-z0-9][A-Za-z0-9_!@#$%-]{7,127}')
 
 
 def _matching(regex):
@@ -221,12 +222,37 @@ APP_CREATE = (
     ('name', True, _matching(APP_NAME_RE)),
     ('remark', False, _text(255)),
     ('app_key', False, _matching(APP_KEY_RE)),
-    ('app_secret', False, lambda value: isinstance(value, str) and 8 <= len(value) <= 128),
+    ('app_secret', False, _matching(APP_SECRET_RE)),
     ('related_domain_id', False, _text(64)),
     ('related_project_id', False, _text(64)),
 )
 BINDING_APPS = (
     ('app_ids', True, _app_id_list),
+)
+# ``AppResetCreate``: the secret is optional (the gateway generates one when it is left out).
+APP_RESET = (
+    ('app_secret', False, _matching(APP_SECRET_RE)),
+)
+
+
+def _id_list(value):
+    return isinstance(value, list) and bool(value) and all(isinstance(v, str) and v for v in value)
+
+
+# ``ApiAuthCreate``: every key mandatory (the SDK model marks env_id, app_ids and api_ids required).
+API_AUTH_CREATE = (
+    ('env_id', True, lambda value: isinstance(value, str) and bool(value)),
+    ('app_ids', True, _id_list),
+    ('api_ids', True, _id_list),
+)
+# The id of the built-in release environment (console and Terraform examples).
+RELEASE_ENV_ID = 'DEFAULT_ENVIRONMENT_RELEASE_ID'
+# The APIs every instance is seeded with: (name, group, method, uri, the environments it is published in).
+SEED_APIS = (
+    ('mj_imagine', 'midjourney', 'POST', '/midjourney/imagine', ('RELEASE', 'TEST')),
+    ('mj_fetch', 'midjourney', 'POST', '/midjourney/tasks', ('RELEASE',)),
+    ('suno_generate', 'suno', 'POST', '/suno/audios', ('RELEASE', 'TEST')),
+    ('suno_draft', 'suno', 'POST', '/suno/draft', ()),
 )
 
 
@@ -544,7 +570,16 @@ class ApigPlugin(ApiPlugin):
                 ('GET', app + '/bound-quota', self.show_bound_quota),
                 ('GET', base + '/apps', self.list_apps),
                 ('GET', app, self.show_app),
-                ('POST', base + '/apps', self.create_app)):
+                ('POST', base + '/apps', self.create_app),
+                ('PUT', app, self.update_app),
+                ('DELETE', app, self.delete_app),
+                ('PUT', base + '/apps/secret/{app_id}', self.reset_app_secret),
+                ('GET', base + '/envs', self.list_envs),
+                ('GET', base + '/apis', self.list_apis),
+                ('POST', base + '/app-auths', self.create_auths),
+                ('GET', base + '/app-auths/binded-apis', self.list_binded_apis),
+                ('GET', base + '/app-auths/unbinded-apis', self.list_unbinded_apis),
+                ('DELETE', base + '/app-auths/{app_auth_id}', self.cancel_auth)):
             self.emulator.route(self.name, method, pattern)(_answering(handler, self._authorize))
 
     def reset(self, seed):
@@ -555,11 +590,20 @@ class ApigPlugin(ApiPlugin):
         # app id -> {'app_quota_id', 'until_ns', ...}: unbound, still read as bound until then (binding_delay)
         self.unbound = {}
         self.access_keys = {}
+        self.envs = {}        # env id -> {'id', 'instance_id', 'name', 'remark', 'created_ns'}
+        self.apis = {}        # api id -> {'id', 'instance_id', 'name', 'group_id', 'group_name', ..., 'env_ids'}
+        self.auths = {}       # authorization id -> {'id', 'app_id', 'api_id', 'env_id', 'auth_ns', 'visible_ns'}
+        self.cancelled = {}   # authorization id -> the cancelled record, still read until 'until_ns' (auth_delay)
         self.add(seed)
 
     def add(self, data):
         for item in data.get('instances', ()):
             self.instances[item['id']] = {'id': item['id'], 'project_id': item['project_id']}
+            self._seed_catalog(item['id'])
+        for item in data.get('envs', ()):
+            self._store_env(self._seed_instance(item), item['name'], item.get('id'), item.get('remark', ''))
+        for item in data.get('apis', ()):
+            self._store_api(self._seed_instance(item), item)
         for item in data.get('access_keys', ()):
             self.access_keys[item['access']] = item['secret']
         for item in data.get('apps', ()):
@@ -572,6 +616,10 @@ class ApigPlugin(ApiPlugin):
             if item['app_id'] not in self.apps or item['app_quota_id'] not in self.quotas:
                 raise ValueError('seed binding of an unknown app or quota: %r' % (item,))
             self.bindings[item['app_id']] = {'app_quota_id': item['app_quota_id'], 'bound_ns': now}
+        for item in data.get('auths', ()):
+            if item['app_id'] not in self.apps or item['api_id'] not in self.apis or item['env_id'] not in self.envs:
+                raise ValueError('seed authorization of an unknown app, API or environment: %r' % (item,))
+            self._store_auth(item['app_id'], item['api_id'], item['env_id'])
 
     def dump(self):
         return {
@@ -586,6 +634,16 @@ class ApigPlugin(ApiPlugin):
             'bindings': [{'app_id': app_id, 'app_quota_id': b['app_quota_id'], 'bound_time': rfc3339_nano(b['bound_ns'])}
                          for app_id, b in self.bindings.items()],
             'access_keys': sorted(self.access_keys),
+            'envs': [{k: e[k] for k in ('id', 'instance_id', 'name')} for e in self.envs.values()],
+            'apis': [{'id': a['id'], 'instance_id': a['instance_id'], 'name': a['name'], 'env_ids': sorted(a['env_ids'])}
+                     for a in self.apis.values()],
+            # Every authorization as stored (whatever reads show yet), and each app's secret as a
+            # short hash: tests can tell a secret changed without the state holding it.
+            'auths': [{'app_id': a['app_id'], 'api_id': a['api_id'], 'env_id': a['env_id'],
+                       'api_name': self.apis[a['api_id']]['name'], 'app_name': self.apps[a['app_id']]['name']}
+                      for a in self.auths.values()],
+            'app_secrets': {app_id: hashlib.sha256(app['app_secret'].encode('utf-8')).hexdigest()[:16]
+                            for app_id, app in self.apps.items()},
         }
 
     def redact(self, request):
@@ -716,6 +774,81 @@ class ApigPlugin(ApiPlugin):
         self.apps[app['id']] = app
         return app
 
+    def _seed_catalog(self, instance_id):
+        """Every instance has the built-in RELEASE environment (id DEFAULT_ENVIRONMENT_RELEASE_ID, as
+        on real gateways), a TEST environment, and the seed APIs (SEED_APIS)."""
+        envs = {'RELEASE': self._store_env(instance_id, 'RELEASE', RELEASE_ENV_ID if RELEASE_ENV_ID not in self.envs
+                                           else uuid.uuid4().hex, 'Release environment'),
+                'TEST': self._store_env(instance_id, 'TEST', None, 'Test environment')}
+        groups = {}
+        for name, group, method, uri, published in SEED_APIS:
+            group_id = groups.setdefault(group, uuid.uuid4().hex)
+            self._store_api(instance_id, {'name': name, 'group_id': group_id, 'group_name': group, 'req_method': method,
+                                          'req_uri': uri, 'envs': [envs[env]['id'] for env in published]})
+
+    def _store_env(self, instance_id, name, env_id=None, remark=''):
+        env = {'id': env_id or uuid.uuid4().hex, 'instance_id': instance_id, 'name': name, 'remark': remark,
+               'created_ns': time.time_ns()}
+        self.envs[env['id']] = env
+        return env
+
+    def _store_api(self, instance_id, fields):
+        """An API; ``envs`` lists the environments (ids or names) it is published in."""
+        env_ids = set()
+        for ref in fields.get('envs', ()):
+            env = next((e for e in self.envs.values() if e['instance_id'] == instance_id and ref in (e['id'], e['name'])), None)
+            if env is None:
+                raise ValueError('seed API published in an unknown environment: %r' % (fields,))
+            env_ids.add(env['id'])
+        api = {'id': fields.get('id') or uuid.uuid4().hex, 'instance_id': instance_id, 'name': fields['name'],
+               'group_id': fields.get('group_id') or uuid.uuid4().hex, 'group_name': fields.get('group_name', 'default'),
+               'req_method': fields.get('req_method', 'GET'), 'req_uri': fields.get('req_uri', '/' + fields['name']),
+               'env_ids': env_ids, 'created_ns': time.time_ns()}
+        self.apis[api['id']] = api
+        return api
+
+    def _store_auth(self, app_id, api_id, env_id):
+        auth = {'id': uuid.uuid4().hex, 'app_id': app_id, 'api_id': api_id, 'env_id': env_id, 'auth_ns': time.time_ns(),
+                'visible_ns': self._auth_shows_at()}
+        self.auths[auth['id']] = auth
+        return auth
+
+    def _auth_shows_at(self):
+        """When an authorization written now shows in reads (reading ``auth_delay``)."""
+        if not self.emulator.reading('auth_delay'):
+            return 0
+        return time.time_ns() + int(float(self.emulator.config.get('auth_delay_ms', 1000)) * 1e6)
+
+    def _seen_auths(self, app_id):
+        """The authorizations of an app as reads show them: with ``auth_delay`` new ones show late
+        and cancelled ones linger."""
+        now = time.time_ns()
+        seen = [a for a in self.auths.values() if a['app_id'] == app_id and a.get('visible_ns', 0) <= now]
+        seen += [a for a in self.cancelled.values() if a['app_id'] == app_id and a['until_ns'] > now]
+        return sorted(seen, key=lambda a: a['auth_ns'])
+
+    def _drop_app_links(self, app_id):
+        """Deleting an app removes its quota binding and its authorizations (the reference, section 10)."""
+        self.bindings.pop(app_id, None)
+        self.unbound.pop(app_id, None)
+        for auth_id in [auth_id for auth_id, a in self.auths.items() if a['app_id'] == app_id]:
+            del self.auths[auth_id]
+        for auth_id in [auth_id for auth_id, a in self.cancelled.items() if a['app_id'] == app_id]:
+            del self.cancelled[auth_id]
+
+    def _check_unique_app_name(self, instance, name, app_id=None):
+        # Strict reading (undocumented code): app names are unique per instance; a duplicate is a
+        # 400 (docs/fidelity.md A19: the module treats any 400 or 409 to a create as "maybe exists").
+        for app in self._instance_apps(instance):
+            if app['name'] == name and app['id'] != app_id:
+                raise apig_error(400, 'APIG.3310', 'The app name already exists')
+
+    def _env(self, instance, env_id):
+        env = self.envs.get(env_id)
+        if env is None or env['instance_id'] != instance['id']:
+            raise apig_error(404, 'APIG.3003', 'The environment does not exist')
+        return env
+
     # -- views -----------------------------------------------------------------------------------
     def _quota_view(self, quota, form):
         """``AppQuotaInfo`` as the create answer ('create'), the update answer ('update') or a read
@@ -743,13 +876,39 @@ class ApigPlugin(ApiPlugin):
         view = _compact({
             'id': app['id'], 'name': app['name'], 'remark': app['remark'], 'creator': 'USER',
             'update_time': rfc3339_seconds(app['created_ns']), 'app_key': app['app_key'],
-            'app_secret': secret[:3] + '*' * 12 + secret[-3:] if listed else secret,
+            'app_secret': None if listed and self.emulator.reading('app_list_thin') else (
+                secret[:3] + '*' * 12 + secret[-3:] if listed else secret),
             'register_time': rfc3339_seconds(app['created_ns']), 'status': app['status'], 'app_type': 'apig',
             'related_domain_id': app['related_domain_id'], 'related_project_id': app['related_project_id'],
         })
         if listed:
-            view['bind_num'] = 0  # bound APIs: the emulator has none
+            if self.emulator.reading('app_list_thin'):
+                view.pop('remark', None)
+            view['bind_num'] = len([a for a in self.auths.values() if a['app_id'] == app['id']])  # authorized APIs
         return view
+
+    def _api_view(self, api):
+        """``ApiInfoPerPage``: ``run_env_id``/``run_env_name`` join the environments it is published
+        in with '|' (the SDK docstring); Go's omitempty drops them for an unpublished API."""
+        envs = [self.envs[env_id] for env_id in sorted(api['env_ids']) if env_id in self.envs]
+        return _compact({
+            'id': api['id'], 'name': api['name'], 'type': 1, 'version': '', 'req_protocol': 'HTTPS',
+            'req_method': api['req_method'], 'req_uri': api['req_uri'], 'auth_type': 'APP', 'match_mode': 'NORMAL',
+            'backend_type': 'HTTP', 'group_id': api['group_id'], 'group_name': api['group_name'], 'status': 1,
+            'register_time': rfc3339_seconds(api['created_ns']), 'update_time': rfc3339_seconds(api['created_ns']),
+            'run_env_id': '|'.join(env['id'] for env in envs), 'run_env_name': '|'.join(env['name'] for env in envs),
+        })
+
+    def _auth_view(self, auth):
+        """``ApiAuthInfo``: ``id`` is the authorization's id."""
+        api, app, env = self.apis.get(auth['api_id']), self.apps.get(auth['app_id']), self.envs.get(auth['env_id'])
+        return _compact({
+            'id': auth['id'], 'api_id': auth['api_id'], 'api_name': api and api['name'], 'group_name': api and api['group_name'],
+            'group_id': api and api['group_id'], 'api_type': 1, 'env_id': auth['env_id'], 'env_name': env and env['name'],
+            'auth_role': 'PROVIDER', 'auth_time': rfc3339_seconds(auth['auth_ns']), 'app_id': auth['app_id'],
+            'app_name': app and app['name'], 'app_remark': app and app['remark'], 'app_type': 'apig', 'app_creator': 'USER',
+            'auth_tunnel': 'NONE',
+        })
 
     def _quota_app_view(self, app):
         """``AppQuotaAppInfo``: bound apps carry their quota and bind time; bindable ones Go's zero time."""
@@ -873,4 +1032,130 @@ class ApigPlugin(ApiPlugin):
 
     def create_app(self, request, instance):
         body = validate(json_body(request), APP_CREATE)
+        self._check_unique_app_name(instance, body['name'])
         return Response(201, self._app_view(self._store_app(instance['id'], body), listed=False))
+
+    def update_app(self, request, instance):
+        app = self._app(instance, request.params['app_id'])
+        body = validate(json_body(request), APP_CREATE)
+        self._check_unique_app_name(instance, body['name'], app['id'])
+        # Strict reading: a full-object write, as the quota PUT (a remark left out is cleared);
+        # a key or secret given is applied (custom keys enabled).
+        app.update(name=body['name'], remark=body.get('remark', ''))
+        for key in ('app_key', 'app_secret'):
+            if key in body:
+                app[key] = body[key]
+        if self.emulator.reading('partial_update'):
+            return Response(200, {'id': app['id']})
+        return Response(200, self._app_view(app, listed=False))
+
+    def delete_app(self, request, instance):
+        app = self._app(instance, request.params['app_id'])
+        self._drop_app_links(app['id'])
+        del self.apps[app['id']]
+        return Response(204)
+
+    def reset_app_secret(self, request, instance):
+        app = self._app(instance, request.params['app_id'])
+        # The SDK sends the AppResetCreate body; an empty one (or none) asks for a generated secret.
+        body = validate(json_body(request), APP_RESET) if request.body else {}
+        app['app_secret'] = body.get('app_secret') or secrets.token_hex(16)
+        if self.emulator.reading('secret_reset_partial'):
+            return Response(200, {'id': app['id'], 'name': app['name']})
+        return Response(200, self._app_view(app, listed=False))
+
+    def list_envs(self, request, instance):
+        name = request.query_first('name')
+        records = [e for e in self.envs.values() if e['instance_id'] == instance['id'] and _fuzzy(e['name'], name)]
+        return paginate(request, records, 'envs', lambda env: _compact({
+            'id': env['id'], 'name': env['name'], 'remark': env['remark'], 'create_time': rfc3339_seconds(env['created_ns'])}))
+
+    def list_apis(self, request, instance):
+        precise = request.query_first('precise_search') or ''
+        name = request.query_first('name')
+        exact = {key: request.query_first(key) for key in ('id', 'group_id')}
+        env_id = request.query_first('env_id')
+        records = []
+        for api in self.apis.values():
+            if api['instance_id'] != instance['id']:
+                continue
+            if name and (api['name'] != name if precise == 'name' else name not in api['name']):
+                continue
+            if env_id and env_id not in api['env_ids']:
+                continue
+            if all(not wanted or api[key] == wanted for key, wanted in exact.items()):
+                records.append(api)
+        return paginate(request, records, 'apis', self._api_view)
+
+    def create_auths(self, request, instance):
+        body = validate(json_body(request), API_AUTH_CREATE)
+        env = self._env(instance, body['env_id'])
+        apps = [self._app(instance, app_id) for app_id in body['app_ids']]
+        apis = []
+        for api_id in body['api_ids']:
+            api = self.apis.get(api_id)
+            if api is None or api['instance_id'] != instance['id']:
+                raise apig_error(404, 'APIG.3002', 'The API does not exist')
+            apis.append(api)
+        auths = []
+        for app in apps:
+            for api in apis:
+                result = {'api_name': api['name'], 'app_name': app['name']}
+                existing = next((a for a in self.auths.values() if a['app_id'] == app['id'] and a['api_id'] == api['id']
+                                 and a['env_id'] == env['id']), None)
+                if env['id'] not in api['env_ids']:
+                    # An API not published in the environment cannot be authorized there (Terraform's docs:
+                    # publish first). Strict reading: the pair fails and the others go on (AuthResult FAILED).
+                    result.update(status='FAILED', error_code='APIG.3002',
+                                  error_msg='The API %s has not been published in the environment' % api['id'])
+                    auths.append({'api_id': api['id'], 'app_id': app['id'], 'auth_result': result})
+                    continue
+                if existing is not None:
+                    # Strict reading: a pair authorized already is SKIPPED, with its authorization.
+                    result['status'] = 'SKIPPED'
+                    auth = existing
+                else:
+                    result['status'] = 'SUCCESS'
+                    auth = self._store_auth(app['id'], api['id'], env['id'])
+                auths.append({'id': auth['id'], 'api_id': api['id'], 'app_id': app['id'], 'auth_result': result,
+                              'auth_time': rfc3339_seconds(auth['auth_ns']), 'auth_role': 'PROVIDER', 'auth_tunnel': 'NONE'})
+        return Response(201, {'auths': auths})
+
+    def _auth_app(self, request, instance):
+        app_id = request.query_first('app_id')
+        if not app_id:
+            raise invalid('app_id')  # the SDK marks app_id required
+        return self._app(instance, app_id)
+
+    def list_binded_apis(self, request, instance):
+        app = self._auth_app(request, instance)
+        filters = {key: request.query_first(key) for key in ('env_id', 'api_id')}
+        name = request.query_first('api_name')
+        records = [a for a in self._seen_auths(app['id'])
+                   if all(not wanted or a[key] == wanted for key, wanted in filters.items())
+                   and _fuzzy(self.apis[a['api_id']]['name'], name)]
+        return paginate(request, records, 'auths', self._auth_view)
+
+    def list_unbinded_apis(self, request, instance):
+        # [INFER] the APIs published in env_id that the app is not authorized to there (as
+        # reads show the authorizations); Terraform polls this list after authorizing.
+        app = self._auth_app(request, instance)
+        env_id = request.query_first('env_id')
+        if not env_id:
+            raise invalid('env_id')
+        self._env(instance, env_id)
+        seen = set(a['api_id'] for a in self._seen_auths(app['id']) if a['env_id'] == env_id)
+        name = request.query_first('api_name')
+        records = [api for api in self.apis.values() if api['instance_id'] == instance['id'] and env_id in api['env_ids']
+                   and api['id'] not in seen and _fuzzy(api['name'], name)]
+        return paginate(request, records, 'apis', self._api_view)
+
+    def cancel_auth(self, request, instance):
+        auth = self.auths.get(request.params['app_auth_id'])
+        if auth is None or self.apps.get(auth['app_id'], {}).get('instance_id') != instance['id']:
+            # Undocumented; Terraform treats a 404 as cancelled already.
+            raise apig_error(404, 'APIG.3004', 'The authorization does not exist')
+        del self.auths[auth['id']]
+        if self.emulator.reading('auth_delay'):
+            self.cancelled[auth['id']] = dict(auth, until_ns=self._auth_shows_at())
+        return Response(204)

@@ -56,6 +56,11 @@ READINGS = {
     'create_without_key': Reading(('acedata',), 'the create-application answer carries "credentials": [] (as '
                                                 'the documented example), although the key exists and the '
                                                 'detail route shows it'),
+    # apig_app (docs/fidelity.md A15 onwards)
+    'auth_delay': Reading(('apig',), 'new app authorizations and cancellations show in binded-apis only after '
+                                     'auth_delay_ms (config, 1000 by default); the write itself is applied at once'),
+    'app_list_thin': Reading(('apig',), 'app list items lack remark and app_secret, which the detail route has'),
+    'secret_reset_partial': Reading(('apig',), 'PUT /apps/secret answers only {id, name}: no secret'),
 }
 # Readings that answer the same question differently, and so cannot be played at once.
 CONFLICTS = (('status_200', 'no_body'), ('no_body', 'partial_update'), ('bound_app_num_absent', 'bound_app_num_zero'))
@@ -63,9 +68,9 @@ CONFLICTS = (('status_200', 'no_body'), ('no_body', 'partial_update'), ('bound_a
 # runs that one reading at a time would take): every reading in one group, no conflict within a
 # group. The functional tests play each reading alone (tests/functional/test_request_counts.py).
 READING_GROUPS = (
-    ('binding_delay', 'bound_app_num_absent', 'no_body', 'results_key'),
-    ('bound_app_num_zero', 'list_thin', 'put_keeps_omitted', 'status_200'),
-    ('bound_quota_zero', 'create_without_key', 'partial_update'),
+    ('binding_delay', 'bound_app_num_absent', 'no_body', 'results_key', 'auth_delay'),
+    ('bound_app_num_zero', 'list_thin', 'put_keeps_omitted', 'status_200', 'app_list_thin'),
+    ('bound_quota_zero', 'create_without_key', 'partial_update', 'secret_reset_partial'),
 )
 # The APIs whose write answers the generic readings (status_200, no_body) change; IAM's token
 # exchange is documented precisely and stays as it is.

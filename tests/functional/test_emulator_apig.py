@@ -15,6 +15,7 @@ import hashlib
 import hmac
 import json
 import re
+import time
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 import pytest
@@ -669,3 +670,144 @@ def test_request_log(api):
     assert log[0]['body']['auth']['identity']['password']['user']['password'] == '******'
     assert S.USER_PASSWORD not in json.dumps(log)
     assert log[1]['body'] == QUOTA
+
+
+# -- apps: update, delete, secret; environments, APIs, authorizations (section 10) ----------------
+
+def seed_ids(api):
+    state = api.state()['apig']
+    return (dict((env['name'], env['id']) for env in state['envs']), dict((a['name'], a['id']) for a in state['apis']))
+
+
+def authorize(api, env_id, app_ids, api_ids):
+    return api.call('POST', '/app-auths', {'env_id': env_id, 'app_ids': app_ids, 'api_ids': api_ids})
+
+
+def test_envs_are_seeded_per_instance(api):
+    listed = api.call('GET', '/envs').json()
+    assert listed['total'] == 2 and [env['name'] for env in listed['envs']] == ['RELEASE', 'TEST']
+    release, test = listed['envs']
+    assert release['id'] == 'DEFAULT_ENVIRONMENT_RELEASE_ID' and HEX32.match(test['id'])
+    assert set(release) == {'id', 'name', 'remark', 'create_time'} and READ_TIME.match(release['create_time'])
+    assert api.call('GET', '/envs', query={'name': 'TES'}).json()['total'] == 1
+
+
+def test_apis_list_filters_and_shape(api):
+    envs, apis = seed_ids(api)
+    listed = api.call('GET', '/apis').json()
+    assert [a['name'] for a in listed['apis']] == ['mj_imagine', 'mj_fetch', 'suno_generate', 'suno_draft']
+    imagine = listed['apis'][0]
+    assert imagine['run_env_id'].split('|') == sorted([envs['RELEASE'], envs['TEST']])
+    assert set(imagine['run_env_name'].split('|')) == {'RELEASE', 'TEST'}
+    assert 'run_env_id' not in listed['apis'][3]  # unpublished: Go omits the empty value
+    assert {'id', 'name', 'group_id', 'group_name', 'req_method', 'req_uri', 'auth_type'} <= set(imagine)
+    fuzzy = api.call('GET', '/apis', query={'name': 'suno'}).json()
+    assert fuzzy['total'] == 2
+    assert api.call('GET', '/apis', query={'name': 'suno', 'precise_search': 'name'}).json()['total'] == 0
+    assert api.call('GET', '/apis', query={'id': apis['mj_fetch']}).json()['apis'][0]['name'] == 'mj_fetch'
+    published = api.call('GET', '/apis', query={'env_id': envs['TEST']}).json()
+    assert [a['name'] for a in published['apis']] == ['mj_imagine', 'suno_generate']
+
+
+def test_update_app_is_a_full_write(api):
+    updated = api.call('PUT', '/apps/' + APP_A, {'name': 'consumer_app_a', 'remark': 'New'})
+    assert updated.status_code == 200 and updated.json()['remark'] == 'New' and updated.json()['id'] == APP_A
+    assert '*' not in updated.json()['app_secret']
+    api.call('PUT', '/apps/' + APP_A, {'name': 'consumer_app_a'})
+    assert 'remark' not in api.call('GET', '/apps/' + APP_A).json()  # cleared, then omitted (omitempty)
+    assert_error(api.call('PUT', '/apps/' + APP_A, {'name': 'consumer_app_b'}), 400, 'APIG.3310')
+    assert_invalid(api.call('PUT', '/apps/' + APP_A, {'remark': 'no name'}), 'name')
+    assert_error(api.call('PUT', '/apps/' + 'e' * 32, {'name': 'ghost_app'}), 404, 'APIG.3004')
+
+
+def test_app_names_are_unique(api):
+    assert_error(api.call('POST', '/apps', {'name': 'consumer_app_a'}), 400, 'APIG.3310', 'The app name already exists')
+
+
+def test_reset_secret(api):
+    before = api.state()['apig']['app_secrets'][APP_A]
+    generated = api.call('PUT', '/apps/secret/' + APP_A, {})
+    assert generated.status_code == 200 and generated.json()['id'] == APP_A
+    secret = generated.json()['app_secret']
+    assert '*' not in secret and api.call('GET', '/apps/' + APP_A).json()['app_secret'] == secret
+    after = api.state()['apig']['app_secrets'][APP_A]
+    assert after != before and after == hashlib.sha256(secret.encode('utf-8')).hexdigest()[:16]
+    given = api.call('PUT', '/apps/secret/' + APP_A, {'app_secret': 'Given_secret_1'})
+    assert given.json()['app_secret'] == 'Given_secret_1'
+    assert api.call('PUT', '/apps/secret/' + APP_A).status_code == 200  # no body: a generated secret
+    assert_invalid(api.call('PUT', '/apps/secret/' + APP_A, {'app_secret': 'short'}), 'app_secret')
+    assert_invalid(api.call('PUT', '/apps/secret/' + APP_A, {'app_key': 'k' * 10}), 'app_key')
+    assert 'Given_secret_1' not in json.dumps(api.state())
+
+
+def test_authorize_list_and_cancel(api):
+    envs, apis = seed_ids(api)
+    answer = authorize(api, envs['RELEASE'], [APP_A], [apis['mj_imagine'], apis['suno_draft']])
+    assert answer.status_code == 201
+    first, draft = answer.json()['auths']
+    assert first['auth_result'] == {'status': 'SUCCESS', 'api_name': 'mj_imagine', 'app_name': 'consumer_app_a'}
+    assert HEX32.match(first['id']) and first['api_id'] == apis['mj_imagine'] and first['app_id'] == APP_A
+    assert draft['auth_result']['status'] == 'FAILED' and draft['auth_result']['error_code'] and 'id' not in draft
+    again = authorize(api, envs['RELEASE'], [APP_A], [apis['mj_imagine']]).json()['auths'][0]
+    assert again['auth_result']['status'] == 'SKIPPED' and again['id'] == first['id']
+    binded = api.call('GET', '/app-auths/binded-apis', query={'app_id': APP_A, 'env_id': envs['RELEASE']}).json()
+    assert binded['total'] == 1
+    item = binded['auths'][0]
+    assert (item['id'], item['api_id'], item['api_name'], item['env_id'], item['env_name'], item['app_id']) == (
+        first['id'], apis['mj_imagine'], 'mj_imagine', envs['RELEASE'], 'RELEASE', APP_A)
+    assert api.call('GET', '/app-auths/binded-apis', query={'app_id': APP_A, 'env_id': envs['TEST']}).json()['total'] == 0
+    unbinded = api.call('GET', '/app-auths/unbinded-apis', query={'app_id': APP_A, 'env_id': envs['RELEASE']}).json()
+    assert [a['name'] for a in unbinded['apis']] == ['mj_fetch', 'suno_generate']
+    assert api.state()['apig']['auths'] == [{'app_id': APP_A, 'api_id': apis['mj_imagine'], 'env_id': envs['RELEASE'],
+                                             'api_name': 'mj_imagine', 'app_name': 'consumer_app_a'}]
+    assert api.call('GET', '/apps', query={'id': APP_A}).json()['apps'][0]['bind_num'] == 1
+    assert api.call('DELETE', '/app-auths/' + first['id']).status_code == 204
+    assert api.state()['apig']['auths'] == []
+    assert_error(api.call('DELETE', '/app-auths/' + first['id']), 404, 'APIG.3004')
+
+
+def test_authorization_errors(api):
+    envs, apis = seed_ids(api)
+    assert_invalid(api.call('POST', '/app-auths', {'app_ids': [APP_A], 'api_ids': [apis['mj_fetch']]}), 'env_id')
+    assert_invalid(authorize(api, envs['RELEASE'], [], [apis['mj_fetch']]), 'app_ids')
+    assert_invalid(authorize(api, envs['RELEASE'], [APP_A], 'x'), 'api_ids')
+    assert_error(authorize(api, 'f' * 32, [APP_A], [apis['mj_fetch']]), 404, 'APIG.3003')
+    assert_error(authorize(api, envs['RELEASE'], ['e' * 32], [apis['mj_fetch']]), 404, 'APIG.3004')
+    assert_error(authorize(api, envs['RELEASE'], [APP_A], ['f' * 32]), 404, 'APIG.3002')
+    assert_invalid(api.call('GET', '/app-auths/binded-apis'), 'app_id')
+    assert_invalid(api.call('GET', '/app-auths/unbinded-apis', query={'app_id': APP_A}), 'env_id')
+    assert api.state()['apig']['auths'] == []
+
+
+def test_delete_app_removes_its_binding_and_authorizations(api):
+    envs, apis = seed_ids(api)
+    quota_id = api.create()['app_quota_id']
+    assert bind(api, quota_id, APP_A).status_code == 201
+    authorize(api, envs['RELEASE'], [APP_A, APP_B], [apis['mj_fetch']])
+    assert api.call('DELETE', '/apps/' + APP_A).status_code == 204
+    state = api.state()['apig']
+    assert APP_A not in [app['id'] for app in state['apps']] and APP_A not in state['app_secrets']
+    assert state['bindings'] == [] and [a['app_id'] for a in state['auths']] == [APP_B]
+    assert_error(api.call('DELETE', '/apps/' + APP_A), 404, 'APIG.3004')
+
+
+def test_readings_of_apps(api):
+    envs, apis = seed_ids(api)
+    api.readings(['app_list_thin', 'secret_reset_partial', 'auth_delay'])
+    api.config(auth_delay_ms=300)
+    try:
+        item = api.call('GET', '/apps', query={'id': APP_A}).json()['apps'][0]
+        assert 'remark' not in item and 'app_secret' not in item
+        assert api.call('PUT', '/apps/secret/' + APP_A, {}).json() == {'id': APP_A, 'name': 'consumer_app_a'}
+        auth_id = authorize(api, envs['RELEASE'], [APP_A], [apis['mj_fetch']]).json()['auths'][0]['id']
+        query = {'app_id': APP_A, 'env_id': envs['RELEASE']}
+        assert api.call('GET', '/app-auths/binded-apis', query=query).json()['total'] == 0  # not shown yet
+        assert len(api.state()['apig']['auths']) == 1  # but applied at once
+        deadline = time.monotonic() + 5
+        while api.call('GET', '/app-auths/binded-apis', query=query).json()['total'] == 0 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert api.call('DELETE', '/app-auths/' + auth_id).status_code == 204
+        assert api.call('GET', '/app-auths/binded-apis', query=query).json()['total'] == 1  # the cancellation lags
+        assert api.state()['apig']['auths'] == []
+    finally:
+        api.readings([])

@@ -82,6 +82,10 @@ AD_HOC = {
                        lambda r: r['changed'] and sorted(a['name'] for a in r['app_quota']['bound_apps'])
                        == ['consumer_app_a', 'consumer_app_b']),
     'apig_app_quota_info': ('name=env_quota', lambda r: [q['bound_app_num'] for q in r['app_quotas']] == [2]),
+    'apig_app': ("name=env_app remark=ad-hoc apis='mj_imagine, mj_fetch'",
+                 lambda r: r['changed'] and sorted(a['name'] for a in r['app']['authorized_apis']) == ['mj_fetch', 'mj_imagine']
+                 and r['app']['app_secret'].startswith('********')),
+    'apig_app_info': ('name=consumer_app_a', lambda r: [a['app_quota']['name'] for a in r['apps']] == ['env_quota']),
 }
 
 

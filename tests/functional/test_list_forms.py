@@ -211,3 +211,53 @@ def test_alias_and_uuid_of_one_service_are_one_identity(emulator):
     result, sent = apps_run(emulator, [dict(service=mid['alias']), dict(service=mid['id'])])
     assert result['failed'] is True and 'applications[0] and applications[1]' in result['msg']
     assert writes(sent) == []
+
+
+# -- apig_app: the list form ``apps`` -------------------------------------------------------------
+
+def app_list_run(emulator, items, check_mode=False, diff=False, **args):
+    from ansible_collections.apiops.provisioning.plugins.modules import apig_app  # pylint: disable=import-outside-toplevel
+    return emulator.run_any(apig_app, apig_connection(emulator.url, **dict(args, apps=items)), check_mode, diff)
+
+
+def test_list_of_50_apps_created_then_unchanged(emulator):
+    items = [dict(name='list_new_app_%03d' % i, remark='r', apis=['mj_imagine'] if i % 2 else None) for i in range(50)]
+    items = [dict((k, v) for k, v in item.items() if v is not None) for item in items]
+    result, sent = app_list_run(emulator, items, concurrency=8)
+    assert result['changed'] and not result.get('failed'), result.get('msg')
+    assert [r['app']['name'] for r in result['results']] == [item['name'] for item in items]
+    assert len([r for r in writes(sent) if route(r).endswith('/apps') and r['method'] == 'POST']) == 50
+    assert len([r for r in writes(sent) if route(r).endswith('/app-auths')]) == 25
+    # envs and apis once, for every item
+    assert len([r for r in sent if route(r).endswith('/envs')]) == 1 and len([r for r in sent if route(r).endswith('/apis')]) == 1
+    result, sent = app_list_run(emulator, items)
+    assert not result['changed'] and writes(sent) == []
+    # one page of apps, one of quotas, envs, apis, then per app its detail (and its authorizations when managed)
+    assert len(sent) == 4 + 50 + 25, [route(r) for r in sent][:8]
+    state = emulator.state()['apig']
+    assert len([a for a in state['auths'] if a['app_name'].startswith('list_new_app_')]) == 25
+
+
+def test_app_items_checked_before_any_write(emulator):
+    items = [dict(name='list_ok_app', remark='fine'), dict(name='list_bad_api', apis=['no_such_api']),
+             dict(name='consumer_app_a', app_key='another_key_1'), dict(name='x')]
+    before = emulator.state()['apig']
+    result, sent = app_list_run(emulator, items)
+    assert result['failed'] is True and writes(sent) == []
+    assert emulator.state()['apig'] == before
+    assert [r['failed'] for r in result['results']] == [False, True, True, True]
+    for index, words in ((1, ['apis[0]', 'no_such_api']), (2, ['app_key', 'only at creation']), (3, ['name'])):
+        assert 'apps[%d]' % index in result['msg']
+        assert [w for w in words if w not in result['results'][index]['msg']] == []
+
+
+def test_app_list_check_mode_diff_and_duplicates(emulator):
+    result, sent = app_list_run(emulator, [dict(name='list_c_app', apis=['mj_fetch']), dict(name='consumer_app_b', remark='B')],
+                                check_mode=True, diff=True)
+    assert result['changed'] and writes(sent) == []
+    first, second = result['results']
+    assert first['app']['id'] is None and first['app']['authorized_apis'][0]['name'] == 'mj_fetch'
+    assert second['diff']['before']['remark'] == 'Consumer B' and second['diff']['after']['remark'] == 'B'
+    assert [d['before_header'] for d in result['diff']] == ['apps[0]', 'apps[1]']
+    result, sent = app_list_run(emulator, [dict(name='list_twice'), dict(name='list_twice', remark='again')])
+    assert result['failed'] and 'apps[0] and apps[1] name the same app' in result['msg'] and sent == []

@@ -14,6 +14,7 @@ examples describe.
 from __future__ import annotations
 
 import ast
+import hashlib
 import json
 import os
 import shutil
@@ -206,6 +207,40 @@ CHECKS = {
     'acedata_application_info': _acedata_application_info,
     'acedata_service_info': _acedata_service_info,
 }
+
+
+def _apig_app(emu, url, tmp_path):
+    output = run_examples('apig_app', url, tmp_path)
+    assert recap(output)['changed'] == 6, output  # each example changes something
+    apps_path = QUOTAS_PATH.replace('/app-quotas', '/apps')
+    writes = [(w['method'], w['path'].replace(apps_path, '{apps}')) for w in emu.requests(api='apig') if w['method'] != 'GET']
+    assert [method for method, _path in writes] == ['PUT', 'POST', 'POST', 'PUT', 'PUT', 'POST', 'POST', 'DELETE'], writes
+    state = emu.state()['apig']
+    auths = sorted('%s/%s/%s' % (a['app_name'], a['api_name'], a['env_id'] == 'DEFAULT_ENVIRONMENT_RELEASE_ID')
+                   for a in state['auths'])
+    # a: two APIs in RELEASE, then exactly mj_imagine in TEST; c: suno_generate in RELEASE (the list example)
+    assert auths == ['consumer_app_a/mj_fetch/True', 'consumer_app_a/mj_imagine/False', 'consumer_app_a/mj_imagine/True',
+                     'consumer_app_c/suno_generate/True'], auths
+    secrets = state['app_secrets']
+    assert secrets[APP_ID['consumer_app_b']] == hashlib.sha256(b'Consumer_B_secret_2026').hexdigest()[:16]
+    assert 'consumer_app_d' not in [app['name'] for app in state['apps']]  # created, then deleted by an example
+    assert 'Consumer_B_secret_2026' not in output
+
+
+def _apig_app_info(emu, url, tmp_path):
+    quota_id = 'c900c5612dbe451bb43cbcc49cfaf2f3'
+    emu.seed({'apig': {'quotas': [{'app_quota_id': quota_id, 'name': 'images_daily', 'call_limits': 1000,
+                                   'time_unit': 'DAY', 'time_interval': 1}],
+                       'bindings': [{'app_id': APP_ID['consumer_app_a'], 'app_quota_id': quota_id}]}})
+    before = emu.state()['apig']
+    output = run_examples('apig_app_info', url, tmp_path)
+    assert recap(output)['changed'] == 0, output
+    assert 'consumer_app_a: images_daily' in output and 'consumer_app_b: no quota' in output, output
+    assert [entry for entry in emu.requests(api='apig') if entry['method'] != 'GET'] == []
+    assert emu.state()['apig'] == before
+
+
+CHECKS.update(apig_app=_apig_app, apig_app_info=_apig_app_info)
 
 
 def test_every_module_is_covered():

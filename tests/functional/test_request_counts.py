@@ -376,3 +376,68 @@ def test_request_counts_when_bindings_lag(emulator):
 
 def route_of(entry):
     return '%s %s' % (entry['method'], entry['path'])
+
+
+# -- apig_app ------------------------------------------------------------------------------------
+
+def run_app(emulator, **args):
+    from ansible_collections.apiops.provisioning.plugins.modules import apig_app  # pylint: disable=import-outside-toplevel
+    return emulator.run(apig_app, apig_connection(emulator.url, **args))
+
+
+def app_routes(sent):
+    """``METHOD last path segments`` of each request, ids replaced by ``ID``."""
+    return ['%s %s' % (r['method'], re.sub('[0-9a-f]{32}', 'ID', r['path'].split('/instances/', 1)[1][33:])) for r in sent]
+
+
+@pytest.mark.parametrize('operation, args, before, routes', [
+    ('create', dict(name='rc_app', remark='One'), (), ['GET apps', 'POST apps']),
+    ('unchanged', dict(name='rc_app', remark='One'), (dict(name='rc_app', remark='One'),),
+     ['GET apps', 'GET apps/ID/bound-quota', 'GET apps/ID']),
+    ('create, apis [mj_imagine]', dict(name='rc_app', apis=['mj_imagine']), (),
+     ['GET envs', 'GET apis', 'GET apps', 'POST apps', 'POST app-auths', 'GET app-auths/binded-apis']),
+    ('unchanged, apis [mj_imagine]', dict(name='rc_app', apis=['mj_imagine']), (dict(name='rc_app', apis=['mj_imagine']),),
+     ['GET envs', 'GET apis', 'GET apps', 'GET app-auths/binded-apis', 'GET apps/ID/bound-quota', 'GET apps/ID']),
+    ('update remark', dict(name='rc_app', remark='Two'), (dict(name='rc_app', remark='One'),),
+     ['GET apps', 'GET apps/ID/bound-quota', 'GET apps/ID', 'PUT apps/ID']),
+    ('authorize one more API', dict(name='rc_app', apis=['mj_imagine', 'mj_fetch']),
+     (dict(name='rc_app', apis=['mj_imagine']),),
+     ['GET envs', 'GET apis', 'GET apps', 'GET app-auths/binded-apis', 'GET apps/ID/bound-quota', 'GET apps/ID',
+      'POST app-auths', 'GET app-auths/binded-apis']),
+    ('purge one API', dict(name='rc_app', apis=['mj_fetch'], purge_apis=True),
+     (dict(name='rc_app', apis=['mj_imagine', 'mj_fetch']),),
+     ['GET envs', 'GET apis', 'GET apps', 'GET app-auths/binded-apis', 'GET apps/ID/bound-quota', 'GET apps/ID',
+      'DELETE app-auths/ID', 'GET app-auths/binded-apis']),
+    ('reset_secret', dict(name='rc_app', reset_secret=True), (dict(name='rc_app'),),
+     ['GET apps', 'GET apps/ID/bound-quota', 'GET apps/ID', 'PUT apps/secret/ID']),
+    ('delete', dict(name='rc_app', state='absent'), (dict(name='rc_app', apis=['mj_imagine']),),
+     ['GET apps', 'DELETE apps/ID']),
+])
+def test_app_request_counts(emulator, operation, args, before, routes):
+    for earlier in before:
+        run_app(emulator, **earlier)
+    result, sent = run_app(emulator, **args)
+    assert app_routes(sent) == routes
+    assert len(sent) == minimum('apig_app', operation)
+    assert result['changed'] is (operation not in ('unchanged', 'unchanged, apis [mj_imagine]'))
+
+
+def test_app_unchanged_list_costs_far_fewer_than_single_tasks(emulator):
+    apps = [dict(name='rc_list_app_%d' % index, remark='r%d' % index) for index in range(10)]
+    run_app(emulator, apps=apps)
+    result, sent = run_app(emulator, apps=apps)
+    assert_unchanged(result, sent)
+    assert len(sent) == minimum('apig_app', 'unchanged list of 10 apps')
+    assert len(sent) < 10 * minimum('apig_app', 'unchanged') / 2
+    assert [r['path'] for r in sent].count(sent[0]['path']) == 1  # the apps are listed once
+
+
+def test_app_authorizations_that_lag_are_awaited(emulator):
+    """auth_delay: after authorizing, binded-apis is read until it shows the API; the re-run sees it at once."""
+    emulator.readings(['auth_delay'])
+    emulator.config(auth_delay_ms=400)
+    result, sent = run_app(emulator, name='rc_lag_app', apis=['mj_imagine'])
+    reads = [r for r in sent if r['path'].endswith('/binded-apis')]
+    assert result['changed'] is True and len(writes(sent)) == 2 and 2 <= len(reads) <= 4
+    again, sent = run_app(emulator, name='rc_lag_app', apis=['mj_imagine'])
+    assert again['changed'] is False and len(sent) == minimum('apig_app', 'unchanged, apis [mj_imagine]')

@@ -177,3 +177,56 @@ def test_collection_signatures_pass_an_sdk_verifier():
         server.server_close()
     assert [c[0] for c in verifier.checked] == ['GET', 'GET', 'POST']
     assert all(c[2] for c in verifier.checked), verifier.checked
+
+
+def test_sdk_drives_the_app_life_cycle(emulator):
+    """The vendor SDK (ApigClient v2) against the emulator's app, environment, API and authorization routes."""
+    client = sdk_client(emulator.url)
+    inst = seed.INSTANCE_ID
+
+    body = apig.AppCreate(name='sdk_app', remark='made by the SDK', app_key='sdk_key_0001', app_secret='Sdk_secret_01')
+    created = client.create_an_app_v2(apig.CreateAnAppV2Request(instance_id=inst, body=body))
+    assert created.status_code == 201 and len(created.id) == 32 and created.app_secret == 'Sdk_secret_01'
+    app_id = created.id
+
+    listed = client.list_apps_v2(apig.ListAppsV2Request(instance_id=inst, name='sdk_app', precise_search='name'))
+    assert [a.id for a in listed.apps] == [app_id] and listed.apps[0].app_key == 'sdk_key_0001'
+
+    body = apig.AppCreate(name='sdk_app', remark='changed by the SDK')
+    updated = client.update_app_v2(apig.UpdateAppV2Request(instance_id=inst, app_id=app_id, body=body))
+    assert updated.status_code == 200 and updated.remark == 'changed by the SDK'
+
+    request = apig.ResettingAppSecretV2Request(instance_id=inst, app_id=app_id, body=apig.AppResetCreate())
+    reset = client.resetting_app_secret_v2(request)
+    assert reset.status_code == 200 and reset.app_secret not in (None, 'Sdk_secret_01')
+    shown = client.show_details_of_app_v2(apig.ShowDetailsOfAppV2Request(instance_id=inst, app_id=app_id))
+    assert shown.app_secret == reset.app_secret and shown.app_key == 'sdk_key_0001'
+
+    envs = client.list_environments_v2(apig.ListEnvironmentsV2Request(instance_id=inst))
+    release = [env.id for env in envs.envs if env.name == 'RELEASE'][0]
+    apis = client.list_apis_v2(apig.ListApisV2Request(instance_id=inst, name='mj_imagine', precise_search='name'))
+    api_id = apis.apis[0].id
+    assert apis.total == 1 and release in apis.apis[0].run_env_id.split('|')
+
+    body = apig.ApiAuthCreate(env_id=release, app_ids=[app_id], api_ids=[api_id])
+    authorized = client.create_authorizing_apps_v2(apig.CreateAuthorizingAppsV2Request(instance_id=inst, body=body))
+    assert authorized.status_code == 201 and authorized.auths[0].auth_result.status == 'SUCCESS'
+    binded = client.list_apis_binded_to_app_v2(apig.ListApisBindedToAppV2Request(instance_id=inst, app_id=app_id,
+                                                                                 env_id=release))
+    assert [a.api_id for a in binded.auths] == [api_id] and binded.auths[0].id == authorized.auths[0].id
+    unbinded = client.list_apis_unbinded_to_app_v2(apig.ListApisUnbindedToAppV2Request(instance_id=inst, app_id=app_id,
+                                                                                       env_id=release))
+    assert api_id not in [a.id for a in unbinded.apis]
+
+    cancelled = client.canceling_authorization_v2(apig.CancelingAuthorizationV2Request(
+        instance_id=inst, app_auth_id=authorized.auths[0].id))
+    assert cancelled.status_code == 204
+    assert client.list_apis_binded_to_app_v2(apig.ListApisBindedToAppV2Request(
+        instance_id=inst, app_id=app_id, env_id=release)).total == 0
+
+    deleted = client.delete_app_v2(apig.DeleteAppV2Request(instance_id=inst, app_id=app_id))
+    assert deleted.status_code == 204
+    with pytest.raises(core_exceptions.ClientRequestException) as error:
+        client.show_details_of_app_v2(apig.ShowDetailsOfAppV2Request(instance_id=inst, app_id=app_id))
+    assert error.value.status_code == 404 and error.value.error_code == 'APIG.3004'
+    assert all(e['auth'] == 'aksk' for e in emulator.requests())

@@ -251,3 +251,75 @@ def test_no_secret_from_the_role(case, emulator, runner, ledger):
             assert [api['name'] for api in result[0]['authorized_apis']] == ['mj_imagine', 'mj_imagine'], result
             if reveal:
                 assert run.record('count the secrets')['status'] == 'ok', run.describe()
+
+
+# -- apig_app: the apps' own secrets ---------------------------------------------------------------
+
+APP_MODULE = 'apiops.provisioning.apig_app'
+APP_INFO_MODULE = 'apiops.provisioning.apig_app_info'
+APP_SECRETS = {
+    'given app_secret': 'reliabSECRETgiven_7c2e9b4f1a3d',
+    'seeded secret (reset)': 'reliabSECRETreset_2f60d83e4c1e',
+    'seeded secret (replaced)': 'reliabSECRETold_9d2f4a6b8c0e',
+    'given app_secret (always)': 'reliabSECRETalways_5a7c9b2d4f60',
+    'seeded secret (read)': 'reliabSECRETread_1f3e5a7c9b2d',
+}
+
+
+def app_plan(emulator):
+    """(group, task name, module, args, faults, expected status) for the paths that read, write or reset a secret."""
+    conn = apig(emulator, **aksk())
+    return [
+        ('app secrets', 'app create with a given secret and diff', APP_MODULE,
+         dict(conn, name='sec_app_given', app_secret=APP_SECRETS['given app_secret'], apis=['mj_imagine']), [], 'ok'),
+        ('app secrets', 'app reset_secret with diff', APP_MODULE, dict(conn, name='sec_app_reset', reset_secret=True), [], 'ok'),
+        ('app secrets', 'app update_secret always with diff', APP_MODULE,
+         dict(conn, name='sec_app_replaced', app_secret=APP_SECRETS['given app_secret (always)'], update_secret='always'), [], 'ok'),
+        ('app secrets', 'app unchanged (the secret read from the detail)', APP_MODULE, dict(conn, name='sec_app_read'), [], 'ok'),
+        ('app secrets', 'app info of every app', APP_INFO_MODULE, dict(conn), [], 'ok'),
+        ('app secrets', 'app list form', APP_MODULE, dict(conn, apps=[{'name': 'sec_app_read'}, {'name': 'sec_app_reset',
+                                                                                                 'remark': 'listed'}]), [], 'ok'),
+        ('app secrets', 'app API error after the secret was read', APP_MODULE, dict(conn, name='sec_app_read', remark='fails'),
+         [fault('apig', 'PUT', '/apps/[0-9a-f]{32}$', times=20, status=500, body=APIG_ERROR)], 'failed'),
+        ('app secrets', 'app secret refused by validation', APP_MODULE, dict(conn, name='sec_app_read', app_secret='-bad'), [],
+         'failed'),
+    ]
+
+
+def test_no_app_secret_in_any_output_unless_revealed(emulator, runner, ledger):
+    seed_credentials(emulator)
+    emulator.seed({'apig': {'apps': [
+        {'name': 'sec_app_reset', 'app_secret': APP_SECRETS['seeded secret (reset)']},
+        {'name': 'sec_app_replaced', 'app_secret': APP_SECRETS['seeded secret (replaced)']},
+        {'name': 'sec_app_read', 'app_secret': APP_SECRETS['seeded secret (read)']}]}})
+    steps = app_plan(emulator)
+    tasks = [task(name, module, args) for _group, name, module, args, _faults, _expected in steps]
+    run = runner.run(tasks, emulator=emulator.url, steps=dict((name, faults) for _g, name, _m, _a, faults, _e in steps),
+                     verbosity=4, diff=True)
+    assert run.returncode == 0, run.describe()
+    assert len([record for record in run.records if record['result'].get('diff')]) >= 3, 'the diff paths were not taken'
+    assert run.result('app reset_secret with diff')['diff']['after']['app_secret'] == '(new secret)'
+    # Every secret any app has had: the given and seeded ones, and those the gateway generated.
+    plugin = emulator.server.emulator.plugins['apig']
+    generated = dict(('app secret of %s' % app['name'], app['app_secret']) for app in plugin.apps.values())
+    secrets = dict(SECRETS, **APP_SECRETS)
+    secrets.update(generated)
+    assert generated['app secret of sec_app_reset'] != APP_SECRETS['seeded secret (reset)']
+    for group, name, _module, _args, _faults, expected in steps:
+        record = run.record(name)
+        with ledger.attempt(5, group, 'APIG') as attempt:
+            result = json.dumps(record['result'], ensure_ascii=False)
+            leaks = attempt.leaks(find_leaks(secrets, output=output_segment(run.stdout, name), result=result))
+            assert not leaks, (name, leaks)
+            assert record['status'] == expected, (name, record['result'].get('msg'))
+    with ledger.attempt(5, 'app secrets: whole output (stdout, stderr) at -vvvv', 'APIG') as attempt:
+        assert_no_traceback(run)
+        leaks = attempt.leaks(find_leaks(secrets, stdout=run.stdout, stderr=run.stderr))
+        assert not leaks, leaks
+
+    revealed = runner.run([task('reveal', APP_MODULE, dict(apig(emulator, **aksk()), name='sec_app_read', reveal_secret=True)),
+                           task('reveal info', APP_INFO_MODULE, dict(apig(emulator, **aksk()), name='sec_app_read',
+                                                                     reveal_secret=True))])
+    with ledger.attempt(5, 'app secrets: revealed when asked', 'APIG'):
+        assert revealed.result('reveal')['app']['app_secret'] == APP_SECRETS['seeded secret (read)']
+        assert revealed.result('reveal info')['apps'][0]['app_secret'] == APP_SECRETS['seeded secret (read)']
