@@ -44,19 +44,24 @@ def validate_application_options(params):
     validate_common_options(params)
 
 
+CREDENTIAL_SECRETS = ('token', 'password')
+
+
+def mask_credential(credential):
+    """A credential with its secrets (``token``, ``password``) cut to their last four characters."""
+    credential = dict(credential)
+    for key in CREDENTIAL_SECRETS:
+        if credential.get(key):
+            credential[key] = '*' * 8 + credential[key][-4:]
+    return credential
+
+
 def mask_credentials(application, reveal):
     """The application with every credential secret cut to its last four characters."""
     if reveal or not application:
         return application
     application = dict(application)
-    masked = []
-    for credential in application.get('credentials') or []:
-        credential = dict(credential)
-        for key in ('token', 'password'):
-            if credential.get(key):
-                credential[key] = '*' * 8 + credential[key][-4:]
-        masked.append(credential)
-    application['credentials'] = masked
+    application['credentials'] = [mask_credential(credential) for credential in application.get('credentials') or []]
     return application
 
 
@@ -70,6 +75,37 @@ def owned_applications(applications, service_id, app_type, scope):
     oldest = datetime.datetime.min.replace(tzinfo=datetime.timezone.utc)
     found.sort(key=lambda app: parse_time(app.get('created_at')) or oldest, reverse=True)
     return found
+
+
+def application_query(service_id, app_type, scope):
+    """The listing query of the caller's own applications for (service id, type, scope)."""
+    return {'user_id': 'me', 'affiliation': 'owner', 'type': app_type, 'scope': scope, 'ordering': '-created_at',
+            'service_id': service_id}
+
+
+def application_label(service, app_type, scope):
+    """How an application named by (service reference, type, scope) is named in messages."""
+    what = 'Global' if scope == 'Global' else "service '%s'" % service
+    return '%s %s application for %s' % (app_type, scope, what)
+
+
+def newest_application(found, label, warn):
+    """The newest of ``found`` (newest first), or None; a warning through ``warn`` when several match."""
+    if not found:
+        return None
+    if len(found) > 1:
+        warn('%d applications match the %s; managing the newest, %s (others: %s)' % (
+            len(found), label, found[0].get('id'), ', '.join(app.get('id', '?') for app in found[1:])))
+    return found[0]
+
+
+def find_application(client, service, app_type, scope, warn):
+    """The caller's newest own application for (service reference, type, scope), or None: the one
+    ``acedata_application`` manages (``acedata_credential`` names applications the same way)."""
+    service_id = client.service_id(service) if service else None
+    listed = client.list_all('/applications/', application_query(service_id, app_type, scope))
+    return newest_application(owned_applications(listed, service_id, app_type, scope),
+                              application_label(service, app_type, scope), warn)
 
 
 class Application(Resource):
@@ -116,8 +152,7 @@ class Application(Resource):
         return self._newest(owned_applications(self.shared.applications, service_id, app_type, scope))
 
     def label(self):
-        what = 'Global' if self.params['scope'] == 'Global' else "service '%s'" % self.params['service']
-        return '%s %s application for %s' % (self.params['type'], self.params['scope'], what)
+        return application_label(self.params.get('service'), self.params['type'], self.params['scope'])
 
     def _identity(self):
         service = self.params.get('service')
@@ -128,18 +163,11 @@ class Application(Resource):
         return self.client.request('GET', '/applications/%s' % quote(app_id, safe='')).data or {}
 
     def find(self):
-        service_id, app_type, scope = self._identity()
-        query = {'user_id': 'me', 'affiliation': 'owner', 'type': app_type, 'scope': scope,
-                 'ordering': '-created_at', 'service_id': service_id}
-        return self._newest(owned_applications(self.client.list_all('/applications/', query), service_id, app_type, scope))
+        return find_application(self.client, self.params.get('service'), self.params['type'], self.params['scope'],
+                                self.module.warn)
 
     def _newest(self, found):
-        if not found:
-            return None
-        if len(found) > 1:
-            self.module.warn('%d applications match the %s; managing the newest, %s (others: %s)' % (
-                len(found), self.label(), found[0].get('id'), ', '.join(app.get('id', '?') for app in found[1:])))
-        return found[0]
+        return newest_application(found, self.label(), self.module.warn)
 
     def view(self, obj):
         # What the diff shows: null stays null, as in the returned application.
