@@ -82,6 +82,10 @@ AD_HOC = {
                        lambda r: r['changed'] and sorted(a['name'] for a in r['app_quota']['bound_apps'])
                        == ['consumer_app_a', 'consumer_app_b']),
     'apig_app_quota_info': ('name=env_quota', lambda r: [q['bound_app_num'] for q in r['app_quotas']] == [2]),
+    # After acedata_application above: the key is made in the application it made.
+    'acedata_credential': ('service=midjourney name=env_key',
+                           lambda r: r['changed'] and r['credential']['name'] == 'env_key' and r['credential']['id']),
+    'acedata_credential_info': ('name=env_key', lambda r: [c['name'] for c in r['credentials']] == ['env_key']),
 }
 
 
