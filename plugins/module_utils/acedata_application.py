@@ -9,13 +9,13 @@ from ansible_collections.apiops.provisioning.plugins.module_utils.acedata import
     UUID_PATTERN,
     AceData,
     InfoReader,
+    PlatformResource,
     check_service,
     normalise_time,
     parse_time,
     validate_common_options,
 )
 from ansible_collections.apiops.provisioning.plugins.module_utils.resource import (
-    Resource,
     ValidationError,
     check_items,
     settle,
@@ -108,31 +108,16 @@ def find_application(client, service, app_type, scope, warn):
                               application_label(service, app_type, scope), warn)
 
 
-class Application(Resource):
+class Application(PlatformResource):
     """The caller's application for one (service, type, scope)."""
 
     kind = 'application'
     result_key = 'application'
     fields = ('allow_consume_global', 'tags', 'metadata', 'expired_at')
     create_only = ('tags', 'metadata', 'expired_at')
-
-    def __init__(self, module, shared=None):
-        super().__init__(module, shared)
-        self.client = shared.client if shared is not None else AceData(module.params)
-
-    @classmethod
-    def validate(cls, params):
-        validate_application_options(params)
+    check_fields = staticmethod(validate_application_fields)
 
     # -- list runs (``applications``) ------------------------------------------------------------
-    @classmethod
-    def validate_connection(cls, params):
-        validate_common_options(params)
-
-    @classmethod
-    def validate_item(cls, params):
-        validate_application_fields(params)
-
     @classmethod
     def item_key(cls, params):
         service = params.get('service')
@@ -242,10 +227,6 @@ class Application(Resource):
 
     def returned(self, obj):
         return mask_credentials(obj, self.params.get('reveal_credentials'))
-
-    def close(self):
-        if self.shared is None:
-            self.client.close()
 
 
 class SharedApplications:

@@ -21,8 +21,8 @@ import datetime
 
 from ansible_collections.apiops.provisioning.plugins.module_utils.acedata import (
     UUID_PATTERN,
-    AceData,
     InfoReader,
+    PlatformResource,
     check_service,
     normalise_time,
     parse_time,
@@ -38,7 +38,6 @@ from ansible_collections.apiops.provisioning.plugins.module_utils.acedata_applic
     owned_applications,
 )
 from ansible_collections.apiops.provisioning.plugins.module_utils.resource import (
-    Resource,
     ValidationError,
     check_items,
     check_text,
@@ -145,16 +144,16 @@ def application_reference(params):
     return (None, service, params.get('type') or 'Usage', params.get('scope') or 'Individual')
 
 
-class Credential(Resource):
+class Credential(PlatformResource):
     """An API key of an Ace Data Cloud application, by name within the application."""
 
     kind = 'API key'
     result_key = 'credential'
     fields = CREDENTIAL_FIELDS
+    check_fields = staticmethod(validate_credential_fields)
 
     def __init__(self, module, shared=None):
         super().__init__(module, shared)
-        self.client = shared.client if shared is not None else AceData(module.params)
         self.reveal = bool(module.params.get('reveal_token'))
         self.app_type = module.params.get('type') or 'Usage'
         self.scope = module.params.get('scope') or 'Individual'
@@ -163,19 +162,7 @@ class Credential(Resource):
         self._others = []
         self._last_pick = None
 
-    @classmethod
-    def validate(cls, params):
-        validate_credential_options(params)
-
     # -- list runs (``credentials``) -----------------------------------------------------------
-    @classmethod
-    def validate_connection(cls, params):
-        validate_common_options(params)
-
-    @classmethod
-    def validate_item(cls, params):
-        validate_credential_fields(params)
-
     @classmethod
     def item_key(cls, params):
         return application_reference(params) + (params.get('name'),)
@@ -438,10 +425,6 @@ class Credential(Resource):
 
     def returned(self, obj):
         return obj if self.reveal else mask_credential(obj)
-
-    def close(self):
-        if self.shared is None:
-            self.client.close()
 
 
 class SharedCredentials:
