@@ -395,12 +395,18 @@ class Credential(PlatformResource):
         return new
 
     def delete(self, current):
+        others = self._others
+        if not others and self.shared is not None:
+            # The apply pass of a list run starts from what the check pass found (the newest key):
+            # the others of its name are in the shared listing.
+            others = [cred for cred in self.shared.credentials_of(self.application()['id']) or []
+                      if cred.get('name') == self.params['name'] and cred.get('id') != current['id']]
         self._delete_key(current['id'])
-        for other in self._others:
+        for other in others:
             self._delete_key(other['id'])
-        if self._others:
+        if others:
             self.module.warn('deleted every API key named %r in the %s: %s' % (
-                self.params['name'], self.app_label(), ', '.join([current['id']] + [c['id'] for c in self._others])))
+                self.params['name'], self.app_label(), ', '.join([current['id']] + [c['id'] for c in others])))
 
     def _delete_key(self, cred_id):
         try:

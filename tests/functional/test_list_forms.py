@@ -263,3 +263,16 @@ def test_list_of_keys_in_check_mode_predicts_keys_of_missing_applications(emulat
     assert not result.get('failed'), result.get('msg')
     assert [r['credential']['application_id'] for r in result['results']] == [None, None]
     assert [r['changed'] for r in result['results']] == [True, True] and writes(sent) == []
+
+
+def test_list_item_absent_deletes_every_key_of_the_name(emulator):
+    """Two keys of one name (the platform allows it): the item is one key, managed as the newest with
+    a warning, and state=absent deletes both, in the list form as in the single one."""
+    emulator.seed({'acedata': {'applications': [{'service_id': MJ_ID, 'credentials': [
+        {'name': 'twice', 'created_at': '2026-01-01T00:00:00Z'}, {'name': 'twice', 'created_at': '2026-02-01T00:00:00Z'},
+        {'name': 'other'}]}]}})
+    result, sent = keys_run(emulator, [dict(service='midjourney', name='twice', state='absent')])
+    assert not result.get('failed'), result.get('msg')
+    assert result['results'][0]['changed'] is True and len(writes(sent)) == 2
+    assert [c['name'] for c in emulator.state()['acedata']['credentials']] == ['other']
+    assert '2 API keys are named' in json.dumps(result.get('warnings'))
