@@ -13,6 +13,7 @@ import re
 
 from ansible.module_utils.basic import env_fallback
 from ansible_collections.apiops.provisioning.plugins.module_utils.resource import (
+    Resource,
     ValidationError,
     check_pattern,
 )
@@ -231,3 +232,31 @@ class InfoReader:
 
     def close(self):
         self.client.close()
+
+
+class PlatformResource(Resource):
+    """A resource of the platform: its client (a list run's shared one), its option checks
+    (``check_fields``, the resource's own options) and the connection's."""
+
+    check_fields = staticmethod(lambda params: None)
+
+    def __init__(self, module, shared=None):
+        super().__init__(module, shared)
+        self.client = shared.client if shared is not None else AceData(module.params)
+
+    @classmethod
+    def validate(cls, params):
+        cls.check_fields(params)
+        validate_common_options(params)
+
+    @classmethod
+    def validate_connection(cls, params):
+        validate_common_options(params)
+
+    @classmethod
+    def validate_item(cls, params):
+        cls.check_fields(params)
+
+    def close(self):
+        if self.shared is None:
+            self.client.close()

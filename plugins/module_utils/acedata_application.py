@@ -9,13 +9,13 @@ from ansible_collections.apiops.provisioning.plugins.module_utils.acedata import
     UUID_PATTERN,
     AceData,
     InfoReader,
+    PlatformResource,
     check_service,
     normalise_time,
     parse_time,
     validate_common_options,
 )
 from ansible_collections.apiops.provisioning.plugins.module_utils.resource import (
-    Resource,
     ValidationError,
     check_items,
     settle,
@@ -44,19 +44,24 @@ def validate_application_options(params):
     validate_common_options(params)
 
 
+CREDENTIAL_SECRETS = ('token', 'password')
+
+
+def mask_credential(credential):
+    """A credential with its secrets (``token``, ``password``) cut to their last four characters."""
+    credential = dict(credential)
+    for key in CREDENTIAL_SECRETS:
+        if credential.get(key):
+            credential[key] = '*' * 8 + credential[key][-4:]
+    return credential
+
+
 def mask_credentials(application, reveal):
     """The application with every credential secret cut to its last four characters."""
     if reveal or not application:
         return application
     application = dict(application)
-    masked = []
-    for credential in application.get('credentials') or []:
-        credential = dict(credential)
-        for key in ('token', 'password'):
-            if credential.get(key):
-                credential[key] = '*' * 8 + credential[key][-4:]
-        masked.append(credential)
-    application['credentials'] = masked
+    application['credentials'] = [mask_credential(credential) for credential in application.get('credentials') or []]
     return application
 
 
@@ -72,31 +77,47 @@ def owned_applications(applications, service_id, app_type, scope):
     return found
 
 
-class Application(Resource):
+def application_query(service_id, app_type, scope):
+    """The listing query of the caller's own applications for (service id, type, scope)."""
+    return {'user_id': 'me', 'affiliation': 'owner', 'type': app_type, 'scope': scope, 'ordering': '-created_at',
+            'service_id': service_id}
+
+
+def application_label(service, app_type, scope):
+    """How an application named by (service reference, type, scope) is named in messages."""
+    what = 'Global' if scope == 'Global' else "service '%s'" % service
+    return '%s %s application for %s' % (app_type, scope, what)
+
+
+def newest_application(found, label, warn):
+    """The newest of ``found`` (newest first), or None; a warning through ``warn`` when several match."""
+    if not found:
+        return None
+    if len(found) > 1:
+        warn('%d applications match the %s; managing the newest, %s (others: %s)' % (
+            len(found), label, found[0].get('id'), ', '.join(app.get('id', '?') for app in found[1:])))
+    return found[0]
+
+
+def find_application(client, service, app_type, scope, warn):
+    """The caller's newest own application for (service reference, type, scope), or None: the one
+    ``acedata_application`` manages (``acedata_credential`` names applications the same way)."""
+    service_id = client.service_id(service) if service else None
+    listed = client.list_all('/applications/', application_query(service_id, app_type, scope))
+    return newest_application(owned_applications(listed, service_id, app_type, scope),
+                              application_label(service, app_type, scope), warn)
+
+
+class Application(PlatformResource):
     """The caller's application for one (service, type, scope)."""
 
     kind = 'application'
     result_key = 'application'
     fields = ('allow_consume_global', 'tags', 'metadata', 'expired_at')
     create_only = ('tags', 'metadata', 'expired_at')
-
-    def __init__(self, module, shared=None):
-        super().__init__(module, shared)
-        self.client = shared.client if shared is not None else AceData(module.params)
-
-    @classmethod
-    def validate(cls, params):
-        validate_application_options(params)
+    check_fields = staticmethod(validate_application_fields)
 
     # -- list runs (``applications``) ------------------------------------------------------------
-    @classmethod
-    def validate_connection(cls, params):
-        validate_common_options(params)
-
-    @classmethod
-    def validate_item(cls, params):
-        validate_application_fields(params)
-
     @classmethod
     def item_key(cls, params):
         service = params.get('service')
@@ -116,8 +137,7 @@ class Application(Resource):
         return self._newest(owned_applications(self.shared.applications, service_id, app_type, scope))
 
     def label(self):
-        what = 'Global' if self.params['scope'] == 'Global' else "service '%s'" % self.params['service']
-        return '%s %s application for %s' % (self.params['type'], self.params['scope'], what)
+        return application_label(self.params.get('service'), self.params['type'], self.params['scope'])
 
     def _identity(self):
         service = self.params.get('service')
@@ -128,18 +148,11 @@ class Application(Resource):
         return self.client.request('GET', '/applications/%s' % quote(app_id, safe='')).data or {}
 
     def find(self):
-        service_id, app_type, scope = self._identity()
-        query = {'user_id': 'me', 'affiliation': 'owner', 'type': app_type, 'scope': scope,
-                 'ordering': '-created_at', 'service_id': service_id}
-        return self._newest(owned_applications(self.client.list_all('/applications/', query), service_id, app_type, scope))
+        return find_application(self.client, self.params.get('service'), self.params['type'], self.params['scope'],
+                                self.module.warn)
 
     def _newest(self, found):
-        if not found:
-            return None
-        if len(found) > 1:
-            self.module.warn('%d applications match the %s; managing the newest, %s (others: %s)' % (
-                len(found), self.label(), found[0].get('id'), ', '.join(app.get('id', '?') for app in found[1:])))
-        return found[0]
+        return newest_application(found, self.label(), self.module.warn)
 
     def view(self, obj):
         # What the diff shows: null stays null, as in the returned application.
@@ -214,10 +227,6 @@ class Application(Resource):
 
     def returned(self, obj):
         return mask_credentials(obj, self.params.get('reveal_credentials'))
-
-    def close(self):
-        if self.shared is None:
-            self.client.close()
 
 
 class SharedApplications:

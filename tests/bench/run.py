@@ -105,6 +105,22 @@ def request_plan(url, token):
         {'acedata_service_detail_broken': False},
         op('all applications (2)', ace_info, ace),
         op('service alias', ace_info, dict(ace, service='suno')),
+    ] + credential_plan(ace)
+
+
+def credential_plan(ace):
+    """The key operations of section 1 (in the midjourney application the operations above made)."""
+    module = 'apiops.provisioning.acedata_credential'
+    key = dict(ace, service=MIDJOURNEY, name='bench_key')
+    return [
+        op('create, service UUID', module, dict(key, limited_amount=10)),
+        op('unchanged, service UUID', module, dict(key, limited_amount=10)),
+        op('update limited_amount (check mode), UUID', module, dict(key, limited_amount=20), check_mode=True),
+        op('update limited_amount, UUID', module, dict(key, limited_amount=20)),
+        op('rotate, UUID', module, dict(key, rotate=True)),
+        op('delete, UUID', module, dict(key, state='absent')),
+        op('delete again (absent), UUID', module, dict(key, state='absent')),
+        op('one application by service UUID', 'apiops.provisioning.acedata_credential_info', dict(ace, service=MIDJOURNEY)),
     ]
 
 

@@ -101,6 +101,8 @@ CREDENTIAL_UPDATE = {
     'expired_at': Field('datetime'),
     'allowed_api_ids': Field('uuid_list'),
 }
+# What a credential list item lacks with the reading list_thin (the detail has them).
+CREDENTIAL_THIN = ('limited_amount', 'expired_at', 'allowed_api_ids')
 CREDENTIAL_CREATE = dict(CREDENTIAL_UPDATE, application_id=Field('uuid', required=True, null=False),
                          host=Field('str', max_length=255), tags=Field('str_list'), metadata=Field('object'),
                          for_user_id=Field('uuid'))
@@ -728,7 +730,15 @@ class AceDataPlugin(ApiPlugin):
         check = None
         if owners is None and not caller.superuser:
             check = functools.partial(self.can_see_credential, caller=caller)
-        return self.listing(request, creds, dict, BY_CREATED, '-created_at', check)
+        return self.listing(request, creds, self.listed_credential, BY_CREATED, '-created_at', check)
+
+    def listed_credential(self, cred):
+        """A credential as a list item: as the detail, or thinner with the reading list_thin."""
+        obj = dict(cred)
+        if self.emulator.reading('list_thin'):
+            for key in CREDENTIAL_THIN:
+                obj.pop(key, None)
+        return obj
 
     def is_granted(self, cred):
         return cred['user_id'] != self.applications[cred['application_id']]['user_id']
@@ -754,13 +764,22 @@ class AceDataPlugin(ApiPlugin):
         cred = self.find_credential(cred_id, caller)
         cred.update(validate(read_body(request), CREDENTIAL_UPDATE))
         cred['updated_at'] = self.now()
+        if self.emulator.reading('partial_update'):
+            return Response(200, {'id': cred['id']})  # as the vendor's MCP client tests mock the answer
         return Response(200, dict(cred))
 
     def delete_credential(self, _request, caller, cred_id):
-        del self.credentials[self.find_credential(cred_id, caller)['id']]
-        return Response(204)
+        cred = self.credentials.pop(self.find_credential(cred_id, caller)['id'])
+        if self.emulator.reading('delete_200_body'):
+            # What the vendor's SDK needs to work: it decodes every 2xx answer as JSON.
+            return Response(200, dict(cred))
+        return Response(204)  # the documented answer (platform-credential-delete)
 
     def rotate_credential(self, _request, caller, cred_id):
+        if self.emulator.reading('rotate_recreate'):
+            # The backend's route table (mcp-acedatacloud's management_surface.json) has no rotate
+            # route; Django answers an unknown path with 404, as no_route does.
+            raise fail(404, 'not_found')
         # Same id, new token, used_amount kept; the old token stops working at once.
         cred = self.find_credential(cred_id, caller)
         cred['token'] = new_token()

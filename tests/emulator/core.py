@@ -38,11 +38,13 @@ READINGS = {
     'status_200': Reading(BOTH, 'every documented 201 or 204 answer to a write is a 200 (a 204 gains the body {})'),
     'no_body': Reading(BOTH, 'every successful write answers its status without a body'),
     'partial_update': Reading(BOTH, "updates answer a partial object: APIG's PUT only the quota id, Ace Data "
-                                    'Cloud\'s update-allow-consume-global only {"allow_consume_global": ...}'),
+                                    'Cloud\'s update-allow-consume-global only {"allow_consume_global": ...}, its '
+                                    'credential PATCH only {"id": ...} (as the vendor\'s client tests mock them)'),
     # APIG is not played thin: its SDK models list items and details as the same AppQuotaInfo,
     # and the documented list and show examples carry the same keys (docs/fidelity.md A7).
     'list_thin': Reading(('acedata',), 'application list items lack tags, metadata, expired_at and credentials, '
-                                       'which the detail route has'),
+                                       'credential list items lack limited_amount, expired_at and allowed_api_ids, '
+                                       'which the detail routes have'),
     'bound_quota_zero': Reading(('apig',), "bound-quota of a free app answers 200 with a Go zero-valued quota, "
                                            'not 404'),
     'bound_app_num_absent': Reading(('apig',), 'quotas never carry bound_app_num'),
@@ -61,15 +63,20 @@ READINGS = {
                                      'auth_delay_ms (config, 1000 by default); the write itself is applied at once'),
     'app_list_thin': Reading(('apig',), 'app list items lack remark and app_secret, which the detail route has'),
     'secret_reset_partial': Reading(('apig',), 'PUT /apps/secret answers only {id, name}: no secret'),
+    'delete_200_body': Reading(('acedata',), 'a credential delete answers 200 with the deleted key as a JSON body '
+                                             '(the vendor SDK decodes every 2xx answer as JSON) instead of 204'),
+    'rotate_recreate': Reading(('acedata',), 'there is no rotate route: POST /credentials/{id}/rotate/ answers 404 '
+                                             '(the backend route table lists none)'),
 }
 # Readings that answer the same question differently, and so cannot be played at once.
-CONFLICTS = (('status_200', 'no_body'), ('no_body', 'partial_update'), ('bound_app_num_absent', 'bound_app_num_zero'))
+CONFLICTS = (('status_200', 'no_body'), ('no_body', 'partial_update'), ('bound_app_num_absent', 'bound_app_num_zero'),
+             ('delete_200_body', 'no_body'))
 # The integration targets play the readings in these groups, each group at once (a third of the
 # runs that one reading at a time would take): every reading in one group, no conflict within a
 # group. The functional tests play each reading alone (tests/functional/test_request_counts.py).
 READING_GROUPS = (
-    ('binding_delay', 'bound_app_num_absent', 'no_body', 'results_key', 'auth_delay'),
-    ('bound_app_num_zero', 'list_thin', 'put_keeps_omitted', 'status_200', 'app_list_thin'),
+    ('binding_delay', 'bound_app_num_absent', 'no_body', 'results_key', 'auth_delay', 'rotate_recreate'),
+    ('bound_app_num_zero', 'list_thin', 'put_keeps_omitted', 'status_200', 'app_list_thin', 'delete_200_body'),
     ('bound_quota_zero', 'create_without_key', 'partial_update', 'secret_reset_partial'),
 )
 # The APIs whose write answers the generic readings (status_200, no_body) change; IAM's token

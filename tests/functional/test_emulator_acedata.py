@@ -642,3 +642,31 @@ def test_seed_add_and_dump(api):
     assert len(added['credentials']) == 2 and {'tokens', 'users'} <= set(added)
     reset = api.control('POST', 'reset')['acedata']
     assert reset['applications'] == [] and reset['credentials'] == [] and len(reset['services']) == 4
+
+
+# -- credentials: the readings of what the references leave open (docs/fidelity.md B8, B9, B14, B15) --
+
+def test_credential_name_filter_is_exact(api):
+    app = api.create(service_id=MJ)
+    for name in ('ci', 'ci-2'):
+        assert api.call('POST', '/credentials/', {'application_id': app['id'], 'name': name}).status_code == 201
+    listed = api.items('/credentials/', user_id='me', application_id=app['id'], name='ci')
+    assert [c['name'] for c in listed['items']] == ['ci']
+
+
+def test_credential_readings(api):
+    app = api.create(service_id=MJ)
+    cred = api.call('POST', '/credentials/', {'application_id': app['id'], 'name': 'ci', 'limited_amount': 5,
+                                              'allowed_api_ids': [MJ]}).json()
+    api.readings(['list_thin', 'partial_update', 'delete_200_body', 'rotate_recreate'])
+    [thin] = [c for c in api.items('/credentials/', user_id='me', application_id=app['id'])['items'] if c['name'] == 'ci']
+    assert not set(thin) & {'limited_amount', 'expired_at', 'allowed_api_ids'} and thin['token'] == cred['token']
+    assert api.call('GET', '/credentials/%s' % cred['id']).json()['limited_amount'] == 5  # the detail has them
+    patched = api.call('PATCH', '/credentials/%s' % cred['id'], {'limited_amount': None})
+    assert patched.status_code == 200 and patched.json() == {'id': cred['id']}
+    assert api.call('GET', '/credentials/%s' % cred['id']).json()['limited_amount'] is None  # applied all the same
+    assert_error(api.call('POST', '/credentials/%s/rotate/' % cred['id']), 404, NOT_FOUND)
+    assert api.call('GET', '/credentials/%s' % cred['id']).json()['token'] == cred['token']  # nothing rotated
+    deleted = api.call('DELETE', '/credentials/%s' % cred['id'])
+    assert deleted.status_code == 200 and deleted.json()['id'] == cred['id']
+    assert_error(api.call('GET', '/credentials/%s' % cred['id']), 404, NOT_FOUND)

@@ -86,6 +86,10 @@ AD_HOC = {
                  lambda r: r['changed'] and sorted(a['name'] for a in r['app']['authorized_apis']) == ['mj_fetch', 'mj_imagine']
                  and r['app']['app_secret'].startswith('********')),
     'apig_app_info': ('name=consumer_app_a', lambda r: [a['app_quota']['name'] for a in r['apps']] == ['env_quota']),
+    # After acedata_application above: the key is made in the application it made.
+    'acedata_credential': ('service=midjourney name=env_key',
+                           lambda r: r['changed'] and r['credential']['name'] == 'env_key' and r['credential']['id']),
+    'acedata_credential_info': ('name=env_key', lambda r: [c['name'] for c in r['credentials']] == ['env_key']),
 }
 
 

@@ -261,3 +261,66 @@ def test_app_list_check_mode_diff_and_duplicates(emulator):
     assert [d['before_header'] for d in result['diff']] == ['apps[0]', 'apps[1]']
     result, sent = app_list_run(emulator, [dict(name='list_twice'), dict(name='list_twice', remark='again')])
     assert result['failed'] and 'apps[0] and apps[1] name the same app' in result['msg'] and sent == []
+# -- credentials ---------------------------------------------------------------------------------
+
+def keys_run(emulator, items, check_mode=False, diff=False, **args):
+    from ansible_collections.apiops.provisioning.plugins.modules import acedata_credential
+    return emulator.run_any(acedata_credential, dict(args, credentials=items, **acedata_connection(emulator.url)),
+                            check_mode, diff)
+
+
+MJ_ID = S.DEFAULT_SEED['acedata']['services'][0]['id']
+
+
+def test_list_of_100_keys_created_then_unchanged(emulator):
+    """100 keys of two applications (one by service alias, one by id): each made once, in input order;
+    the re-run reads the applications and the keys once each and writes nothing."""
+    emulator.seed({'acedata': {'applications': [{'service_id': MJ_ID, 'credentials': []}]}})
+    suno = apps_run(emulator, [dict(service='suno')])[0]['results'][0]['application']['id']
+    items = [dict(service='midjourney', name='key_%03d' % i, limited_amount=i) if i % 2 else
+             dict(application_id=suno, name='key_%03d' % i) for i in range(100)]
+    result, sent = keys_run(emulator, items)
+    assert not result.get('failed'), result.get('msg')
+    assert [r['changed'] for r in result['results']] == [True] * 100
+    assert [r['credential']['name'] for r in result['results']] == [item['name'] for item in items]
+    assert len([r for r in writes(sent) if r['path'] == '/api/v1/credentials/']) == 100 == len(writes(sent))
+    keys = [c for c in emulator.state()['acedata']['credentials'] if (c['name'] or '').startswith('key_')]
+    assert len(keys) == 100 and all(k['token'] not in json.dumps(result) for k in keys)
+    result, sent = keys_run(emulator, items, diff=True)
+    assert result['changed'] is False and writes(sent) == [] and 'diff' not in result or result['diff'] == []
+    # The applications, then the keys of both in one listing: 101 (suno's came with an unnamed key), two pages.
+    assert [r['method'] + ' ' + r['path'] for r in sent] == ['GET /api/v1/applications/'] + ['GET /api/v1/credentials/'] * 2
+
+
+def test_list_of_keys_refused_before_any_write(emulator):
+    """An item whose application does not exist fails the check pass, naming it; nothing is written."""
+    emulator.seed({'acedata': {'applications': [{'service_id': MJ_ID}]}})
+    items = [dict(service='midjourney', name='fine'), dict(service='suno', name='orphan'),
+             dict(service='midjourney', name='bad', expired_at='soon')]
+    result, sent = keys_run(emulator, items)
+    assert result['failed'] and sent == [] and 'credentials[2]: expired_at' in result['msg']
+    result, sent = keys_run(emulator, items[:2])
+    assert result['failed'] and writes(sent) == []
+    assert "credentials[1]: API key 'orphan'" in result['msg'] and 'credentials[0]' not in result['msg']
+    assert [r['failed'] for r in result['results']] == [False, True]
+
+
+def test_list_of_keys_in_check_mode_predicts_keys_of_missing_applications(emulator):
+    result, sent = keys_run(emulator, [dict(service='suno', name='later'), dict(service='midjourney', name='later')],
+                            check_mode=True)
+    assert not result.get('failed'), result.get('msg')
+    assert [r['credential']['application_id'] for r in result['results']] == [None, None]
+    assert [r['changed'] for r in result['results']] == [True, True] and writes(sent) == []
+
+
+def test_list_item_absent_deletes_every_key_of_the_name(emulator):
+    """Two keys of one name (the platform allows it): the item is one key, managed as the newest with
+    a warning, and state=absent deletes both, in the list form as in the single one."""
+    emulator.seed({'acedata': {'applications': [{'service_id': MJ_ID, 'credentials': [
+        {'name': 'twice', 'created_at': '2026-01-01T00:00:00Z'}, {'name': 'twice', 'created_at': '2026-02-01T00:00:00Z'},
+        {'name': 'other'}]}]}})
+    result, sent = keys_run(emulator, [dict(service='midjourney', name='twice', state='absent')])
+    assert not result.get('failed'), result.get('msg')
+    assert result['results'][0]['changed'] is True and len(writes(sent)) == 2
+    assert [c['name'] for c in emulator.state()['acedata']['credentials']] == ['other']
+    assert '2 API keys are named' in json.dumps(result.get('warnings'))

@@ -200,12 +200,34 @@ def _acedata_service_info(emu, url, tmp_path):
     assert reads and all(entry['method'] == 'GET' and entry['path'].startswith('/api/v1/services/') for entry in reads)
 
 
+def _acedata_credential(emu, url, tmp_path):
+    emu.seed({'acedata': {'applications': [{'service_id': SERVICE_ID['midjourney'], 'credentials': []}]}})
+    output = run_examples('acedata_credential', url, tmp_path)
+    assert recap(output)['changed'] == 4, output  # create, update, rotate, the list
+    keys = dict((key['name'], key) for key in emu.state()['acedata']['credentials'])
+    assert sorted(keys) == ['apig-backend', 'team-a', 'team-b'], keys
+    assert keys['apig-backend']['limited_amount'] is None and keys['apig-backend']['expired_at'].startswith('2027-01-31')
+    assert keys['team-a']['limited_amount'] == 100
+    assert keys['apig-backend']['token'] not in output  # the rotated, revealed token stays out of the log (no_log)
+
+
+def _acedata_credential_info(emu, url, tmp_path):
+    app = emu.seed({'acedata': {'applications': [{'service_id': SERVICE_ID['midjourney']}]}})['acedata']['applications'][-1]
+    emu.seed({'acedata': {'credentials': [{'application_id': app['id'], 'name': 'apig-backend'}]}})
+    output = run_examples('acedata_credential_info', url, tmp_path)
+    assert recap(output)['changed'] == 0, output
+    assert all(entry['method'] == 'GET' for entry in emu.requests(api='acedata'))
+    assert all(key['token'] not in output for key in emu.state()['acedata']['credentials'])
+
+
 CHECKS = {
     'apig_app_quota': _apig_app_quota,
     'apig_app_quota_info': _apig_app_quota_info,
     'acedata_application': _acedata_application,
     'acedata_application_info': _acedata_application_info,
     'acedata_service_info': _acedata_service_info,
+    'acedata_credential': _acedata_credential,
+    'acedata_credential_info': _acedata_credential_info,
 }
 
 

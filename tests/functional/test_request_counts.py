@@ -441,3 +441,122 @@ def test_app_authorizations_that_lag_are_awaited(emulator):
     assert result['changed'] is True and len(writes(sent)) == 2 and 2 <= len(reads) <= 4
     again, sent = run_app(emulator, name='rc_lag_app', apis=['mj_imagine'])
     assert again['changed'] is False and len(sent) == minimum('apig_app', 'unchanged, apis [mj_imagine]')
+# -- acedata_credential ---------------------------------------------------------------------------
+
+def credential(emulator, **args):
+    """Run ``acedata_credential`` against the emulator; ``(result, requests sent)``."""
+    from ansible_collections.apiops.provisioning.plugins.modules import acedata_credential
+    return emulator.run(acedata_credential, acedata_connection(emulator.url, **args))
+
+
+def credential_info(emulator, **args):
+    from ansible_collections.apiops.provisioning.plugins.modules import acedata_credential_info
+    return emulator.run(acedata_credential_info, acedata_connection(emulator.url, **args))
+
+
+def routes_of(sent):
+    """``METHOD /path`` of each request, every UUID shown as ``{id}``."""
+    return [re.sub('[0-9a-f]{8}-[0-9a-f-]{27}', '{id}', route_of(r)) for r in sent]
+
+
+KEY = dict(service=MIDJOURNEY['id'], name='rc_key')
+
+
+def test_credential_ladder_request_counts(emulator):
+    """Create, unchanged, update, rotate, delete of one key, each at its minimum (request_counts.yml)."""
+    emulator.acedata(service=MIDJOURNEY['id'])
+    result, sent = credential(emulator, limited_amount=10, **KEY)
+    assert result['changed'] and len(sent) == minimum('acedata_credential', 'create, service UUID')
+    assert routes_of(sent) == ['GET /api/v1/applications/', 'GET /api/v1/credentials/', 'POST /api/v1/credentials/']
+    assert query(sent[1]) == {'user_id': 'me', 'application_id': result['credential']['application_id'],
+                              'name': 'rc_key', 'ordering': '-created_at', 'offset': '0', 'limit': '100'}
+    app_id = result['credential']['application_id']
+    for args, operation in ((dict(KEY, limited_amount=10), 'unchanged, service UUID'),
+                            (dict(application_id=app_id, name='rc_key'), 'unchanged, application_id')):
+        again, sent = credential(emulator, **args)
+        assert_unchanged(again, sent)
+        assert len(sent) == minimum('acedata_credential', operation)
+    checked, sent = credential(emulator, limited_amount=20, _ansible_check_mode=True, **KEY)
+    assert checked['changed'] and writes(sent) == []
+    assert len(sent) == minimum('acedata_credential', 'update limited_amount (check mode), UUID')
+    updated, sent = credential(emulator, limited_amount=20, **KEY)
+    assert updated['changed'] and len(sent) == minimum('acedata_credential', 'update limited_amount, UUID')
+    assert routes_of(writes(sent)) == ['PATCH /api/v1/credentials/{id}'] and writes(sent)[0]['body'] == {'limited_amount': 20.0}
+    rotated, sent = credential(emulator, rotate=True, **KEY)
+    assert rotated['changed'] and len(sent) == minimum('acedata_credential', 'rotate, UUID')
+    assert routes_of(writes(sent)) == ['POST /api/v1/credentials/{id}/rotate/']
+    deleted, sent = credential(emulator, state='absent', **KEY)
+    assert deleted['changed'] and len(sent) == minimum('acedata_credential', 'delete, UUID')
+    assert routes_of(writes(sent)) == ['DELETE /api/v1/credentials/{id}']
+    gone, sent = credential(emulator, state='absent', **KEY)
+    assert_unchanged(gone, sent)
+    assert len(sent) == minimum('acedata_credential', 'delete again (absent), UUID')
+
+
+def test_credential_create_by_application_id(emulator):
+    app_id = emulator.acedata(service=MIDJOURNEY['id'])[0]['application']['id']
+    result, sent = credential(emulator, application_id=app_id, name='rc_by_id')
+    assert result['changed'] and len(sent) == minimum('acedata_credential', 'create, application_id')
+    assert routes_of(sent) == ['GET /api/v1/credentials/', 'GET /api/v1/applications/{id}', 'POST /api/v1/credentials/']
+
+
+def seed_keys(emulator, count):
+    """The midjourney application with ``count`` keys named rc_list_NNN (and no unnamed key)."""
+    app = emulator.seed({'acedata': {'applications': [{'service_id': MIDJOURNEY['id'], 'credentials': []}]}})
+    app_id = [a for a in app['acedata']['applications'] if a['service_id'] == MIDJOURNEY['id']][0]['id']
+    emulator.seed({'acedata': {'credentials': [{'application_id': app_id, 'name': 'rc_list_%03d' % i,
+                                                'limited_amount': 5} for i in range(count)]}})
+    return app_id
+
+
+def test_unchanged_list_of_100_keys(emulator):
+    """One module run for 100 keys that are as asked: the applications once, the keys of their
+    application once (one page of 100)."""
+    seed_keys(emulator, 100)
+    items = [dict(service=MIDJOURNEY['id'], name='rc_list_%03d' % i, limited_amount=5) for i in range(100)]
+    result, sent = credential(emulator, credentials=items)
+    assert_unchanged(result, sent)
+    assert len(sent) == minimum('acedata_credential', 'unchanged list of 100 keys, service UUID')
+    assert [entry['changed'] for entry in result['results']] == [False] * 100
+    assert routes_of(sent) == ['GET /api/v1/applications/', 'GET /api/v1/credentials/']
+
+
+def test_credential_info_one_application(emulator):
+    seed_keys(emulator, 3)
+    result, sent = credential_info(emulator, service=MIDJOURNEY['id'])
+    assert len(result['credentials']) == 3 and len(sent) == minimum('acedata_credential_info', 'one application by service UUID')
+
+
+# The key's write paths and what each sends on the default reading: (requests, writes). A reading
+# that costs more says how much in CREDENTIAL_READING_EXTRA (requests, writes), with the reason.
+CREDENTIAL_READING_STEPS = (
+    ('key: create', dict(KEY, limited_amount=10), (minimum('acedata_credential', 'create, service UUID'), 1)),
+    ('key: unchanged', dict(KEY, limited_amount=10), (minimum('acedata_credential', 'unchanged, service UUID'), 0)),
+    ('key: update', dict(KEY, limited_amount=20, expired_at='2027-01-31T00:00:00Z'),
+     (minimum('acedata_credential', 'update limited_amount, UUID'), 1)),
+    ('key: rotate', dict(KEY, rotate=True), (minimum('acedata_credential', 'rotate, UUID'), 1)),
+    ('key: clear', dict(KEY, clear=['limited_amount', 'expired_at']), (3, 1)),
+    ('key: delete', dict(KEY, state='absent'), (minimum('acedata_credential', 'delete, UUID'), 1)),
+    ('key: delete again', dict(KEY, state='absent'), (minimum('acedata_credential', 'delete again (absent), UUID'), 0)),
+)
+CREDENTIAL_READING_EXTRA = {
+    # A create answered without the key: the lookup that finds it; a PATCH or rotate answered
+    # without it: the read-back.
+    'no_body': {'key: create': (1, 0), 'key: update': (1, 0), 'key: rotate': (1, 0), 'key: clear': (1, 0)},
+    'partial_update': {'key: update': (1, 0), 'key: clear': (1, 0)},
+    # The list item lacks the managed fields: the detail is read before comparing.
+    'list_thin': {'key: unchanged': (1, 0), 'key: update': (1, 0), 'key: rotate': (1, 0), 'key: clear': (1, 0)},
+    # No rotate route: the 404, then a new key (POST, complete answer) and the old one deleted.
+    'rotate_recreate': {'key: rotate': (2, 2)},
+}
+
+
+@pytest.mark.parametrize('reading', sorted(set(READINGS) - {'binding_delay'}))
+def test_credential_request_counts_under_each_reading(emulator, reading):
+    emulator.readings([reading])
+    emulator.acedata(service=MIDJOURNEY['id'])
+    for label, args, (count, write_count) in CREDENTIAL_READING_STEPS:
+        result, sent = credential(emulator, **args)
+        extra, extra_writes = CREDENTIAL_READING_EXTRA.get(reading, {}).get(label, (0, 0))
+        assert (len(sent), len(writes(sent))) == (count + extra, write_count + extra_writes), (label, routes_of(sent))
+        assert result['changed'] is (write_count > 0), label

@@ -230,3 +230,47 @@ def test_sdk_drives_the_app_life_cycle(emulator):
         client.show_details_of_app_v2(apig.ShowDetailsOfAppV2Request(instance_id=inst, app_id=app_id))
     assert error.value.status_code == 404 and error.value.error_code == 'APIG.3004'
     assert all(e['auth'] == 'aksk' for e in emulator.requests())
+# -- the Ace Data Cloud SDK (acedatacloud) on the platform routes ---------------------------------
+
+def acedata_sdk(url):
+    sdk = pytest.importorskip('acedatacloud')
+    return sdk.AceDataCloud(api_token=seed.ACEDATA_TOKEN, platform_base_url=url, max_retries=0, timeout=10)
+
+
+def test_acedata_sdk_drives_applications_and_credentials(emulator):
+    """The vendor's own client (acedatacloud 2026.10.20.0) creates, lists and reads an application,
+    and creates, lists, rotates a credential on the emulator; its answers are what it expects."""
+    platform = acedata_sdk(emulator.url).platform
+    service_id = seed.DEFAULT_SEED['acedata']['services'][0]['id']
+    app = platform.applications.create(service_id=service_id, type='Usage')
+    assert app['service_id'] == service_id and len(app['credentials']) == 1
+    listed = platform.applications.list(user_id='me', service_id=service_id)
+    assert [a['id'] for a in listed['items']] == [app['id']] and listed['count'] == 1
+    assert platform.applications.get(app['id'])['id'] == app['id']  # the SDK's trailing slash
+
+    key = platform.credentials.create(application_id=app['id'], name='sdk-key', limited_amount=12.5)
+    assert key['name'] == 'sdk-key' and key['limited_amount'] == 12.5 and key['token'].startswith('sk-')
+    keys = platform.credentials.list(user_id='me', application_id=app['id'], name='sdk-key')
+    assert [k['id'] for k in keys['items']] == [key['id']]
+    rotated = platform.credentials.rotate(key['id'])
+    assert rotated['id'] == key['id'] and rotated['token'] != key['token']
+    entries = emulator.requests()
+    assert [(e['method'], e['status']) for e in entries] == [('POST', 201), ('GET', 200), ('GET', 200), ('POST', 201),
+                                                             ('GET', 200), ('POST', 200)]
+    assert all(e['auth'] == 'bearer' for e in entries)
+
+
+def test_sdk_credentials_delete_needs_a_body(emulator):
+    """Evidence for the reading delete_200_body (docs/fidelity.md B8): the SDK decodes every 2xx
+    answer as JSON, so its credentials.delete fails on the documented empty 204 (the delete is
+    applied all the same) and works when the platform answers 200 with a body."""
+    platform = acedata_sdk(emulator.url).platform
+    app = platform.applications.create(service_id=seed.DEFAULT_SEED['acedata']['services'][0]['id'])
+    first, second = [platform.credentials.create(application_id=app['id'], name=name)['id'] for name in ('a', 'b')]
+    with pytest.raises(ValueError):  # json.JSONDecodeError, from httpx's Response.json()
+        platform.credentials.delete(first)
+    assert first not in [c['id'] for c in emulator.state()['acedata']['credentials']]
+    emulator.readings(['delete_200_body'])
+    deleted = platform.credentials.delete(second)
+    assert deleted['id'] == second
+    assert second not in [c['id'] for c in emulator.state()['acedata']['credentials']]

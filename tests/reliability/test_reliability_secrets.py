@@ -11,6 +11,7 @@ anything that looks like an ``Authorization`` or ``X-Auth-Token`` header value.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import urllib.request
@@ -323,3 +324,76 @@ def test_no_app_secret_in_any_output_unless_revealed(emulator, runner, ledger):
     with ledger.attempt(5, 'app secrets: revealed when asked', 'APIG'):
         assert revealed.result('reveal')['app']['app_secret'] == APP_SECRETS['seeded secret (read)']
         assert revealed.result('reveal info')['apps'][0]['app_secret'] == APP_SECRETS['seeded secret (read)']
+
+
+# ---------------------------------------------------------------------------------------------
+# API keys (acedata_credential): their tokens never show unless revealed
+# ---------------------------------------------------------------------------------------------
+CREDENTIAL_MODULE = 'apiops.provisioning.acedata_credential'
+CREDENTIAL_INFO_MODULE = 'apiops.provisioning.acedata_credential_info'
+SEEDED_KEY_TOKEN = 'sk-reliab-6d2a-SECRET-SEEDED-KEY-TOKEN-0b9e7c5a'
+
+
+def credential_plan(emulator):
+    """(group, task name, module, args, faults, expected status) for every path of the key modules."""
+    ace = dict(FAST, api_token=SECRETS['api_token'], api_url=emulator.url)
+    key = dict(ace, service='midjourney', name='sec-key')
+    not_found = {'detail': 'Not found.', 'code': 'not_found'}
+    return [
+        ('success', 'key create with diff', CREDENTIAL_MODULE, dict(key, limited_amount=5), [], 'ok'),
+        ('success', 'key update with diff', CREDENTIAL_MODULE, dict(key, limited_amount=6, expired_at='2027-01-31T00:00:00Z'),
+         [], 'ok'),
+        ('success', 'key rotate', CREDENTIAL_MODULE, dict(key, rotate=True), [], 'ok'),
+        ('success', 'key rotate without a rotate route', CREDENTIAL_MODULE, dict(key, rotate=True),
+         [fault('acedata', 'POST', '/rotate/$', status=404, body=not_found)], 'ok'),
+        ('success', 'seeded key read', CREDENTIAL_MODULE, dict(ace, service='midjourney', name='sec-seeded'), [], 'ok'),
+        ('success', 'keys list form with diff', CREDENTIAL_MODULE, dict(ace, credentials=[
+            dict(service='midjourney', name='sec-a'), dict(service='midjourney', name='sec-seeded', limited_amount=1)]),
+         [], 'ok'),
+        ('success', 'keys info', CREDENTIAL_INFO_MODULE, dict(ace), [], 'ok'),
+        ('API errors', 'key of a missing application', CREDENTIAL_MODULE, dict(ace, service='suno', name='sec-key'), [],
+         'failed'),
+        ('injected faults', 'key PATCH 500 until retries run out', CREDENTIAL_MODULE, dict(key, limited_amount=7),
+         [fault('acedata', 'PATCH', '/credentials/', times=20, status=500, body=ACEDATA_ERROR)], 'failed'),
+        ('validation errors', 'key given and cleared', CREDENTIAL_MODULE, dict(key, limited_amount=1, clear=['limited_amount']),
+         [], 'failed'),
+        ('success', 'key delete with diff', CREDENTIAL_MODULE, dict(key, state='absent'), [], 'ok'),
+    ]
+
+
+def test_no_credential_token_in_any_output(emulator, runner, ledger):
+    """Every token the key modules read (created, rotated, recreated, listed, seeded) stays out of the
+    output at -vvvv --diff, out of results, warnings and errors, unless reveal_token."""
+    emulator.seed({'acedata': {'tokens': [{'token': SECRETS['api_token'], 'user_id': S.ACEDATA_USER_ID}],
+                               'applications': [{'service_id': SERVICE_IDS['midjourney'], 'credentials': [
+                                   {'name': 'sec-seeded', 'token': SEEDED_KEY_TOKEN}]}]}})
+    steps = credential_plan(emulator)
+    tasks = [task(name, module, args) for _group, name, module, args, _faults, _expected in steps]
+    run = runner.run(tasks, emulator=emulator.url, steps=dict((name, faults) for _g, name, _m, _a, faults, _e in steps),
+                     verbosity=4, diff=True)
+    key_secrets = dict(('credential token %s' % cred['id'], cred['token']) for cred in emulator.state()['acedata']['credentials'])
+    key_secrets['seeded key'] = SEEDED_KEY_TOKEN
+    assert run.returncode == 0, run.describe()
+    assert run.result('key rotate without a rotate route').get('warnings'), 'the recreate path was not taken'
+    assert len([record for record in run.records if record['result'].get('diff')]) >= 3, 'the diff paths were not taken'
+    assert SEEDED_KEY_TOKEN[-4:] in json.dumps(run.result('seeded key read'))  # masked, not absent
+    with ledger.attempt(5, 'key tokens at -vvvv --diff', 'acedata') as attempt:
+        leaks = attempt.leaks(find_leaks(key_secrets, stdout=run.stdout, stderr=run.stderr))
+        assert not leaks, leaks
+    check_run_for_leaks(ledger, emulator, run, [(group, name, expected) for group, name, _m, _a, _f, expected in steps],
+                        'acedata')
+
+
+def test_a_revealed_token_is_returned(emulator, runner):
+    """reveal_token: the token is in the result (the task's own no_log keeps it out of the output)."""
+    emulator.seed({'acedata': {'applications': [{'service_id': SERVICE_IDS['midjourney'], 'credentials': [
+        {'name': 'sec-seeded', 'token': SEEDED_KEY_TOKEN}]}]}})
+    args = dict(FAST, api_token=S.ACEDATA_TOKEN, api_url=emulator.url, service='midjourney', name='sec-seeded',
+                reveal_token=True)
+    digest = hashlib.sha1(SEEDED_KEY_TOKEN.encode('utf-8')).hexdigest()  # nosec - a comparison, not a protection
+    run = runner.run([task('revealed', CREDENTIAL_MODULE, args, no_log=True, register='revealed'),
+                      task('compare', 'ansible.builtin.assert', {'that': ["revealed.credential.token | hash('sha1') == '%s'"
+                                                                          % digest]}, ignore_errors=False)],
+                     emulator=emulator.url, verbosity=4)
+    assert run.returncode == 0, run.describe()
+    assert SEEDED_KEY_TOKEN not in run.stdout + run.stderr
