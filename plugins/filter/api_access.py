@@ -256,25 +256,36 @@ def _would_create(result, key):
     return isinstance(obj, Mapping) and obj.get('id') is None
 
 
+def _exists(result):
+    """True when a list run's entry found or made its object (it has an id)."""
+    obj = result.get('app') if isinstance(result, Mapping) else None
+    return isinstance(obj, Mapping) and obj.get('id') is not None
+
+
 def api_access_pending(lists, app_run):
     """What the quotas can bind, given the run (or the check) of the consumer apps.
 
-    Returns ``{quotas, pending_apps, problems}``: the apps that the run would create but has not
-    (in check mode: every new consumer) are left out of the quotas' ``apps``, since the quota module
-    checks that every app it binds exists; ``problems`` names each app that a service authorizes
-    which is no consumer and does not exist (the role creates only its consumers).
+    Returns ``{quotas, pending_apps, problems}``: the consumers that the run would create but has
+    not (in check mode: every new consumer), or that its check could not judge, are left out of the
+    quotas' ``apps``, since the quota module checks that every app it binds exists; ``problems``
+    names each app that a service authorizes which is no consumer and would be created (the role
+    creates only its consumers).
     """
     results = _results(app_run) or []
     pending = []
     problems = []
-    for position, result in enumerate(results):
-        if position < len(lists['apps']) and _would_create(result, 'app'):
-            name = lists['apps'][position]['name']
-            pending.append(name)
-            if position in lists['foreign_apps']:
+    for position, item in enumerate(lists['apps']):
+        result = results[position] if position < len(results) else {}
+        if position in lists['foreign_apps']:
+            if _would_create(result, 'app'):
+                pending.append(item['name'])
                 for label in lists['app_owners'][position]['services']:
                     problems.append("%s: quota.apps: no app (credential) named '%s' exists, and it is none of "
-                                    'api_access_consumers (list it there to have it created)' % (label, name))
+                                    'api_access_consumers (list it there to have it created)' % (label, item['name']))
+        elif not _exists(result):
+            # A consumer the run would create, or one its check did not judge (it failed, or the
+            # check stopped at another item's bad value): the quota module cannot bind it yet.
+            pending.append(item['name'])
     quotas = []
     for item in lists['quotas']:
         item = dict(item)

@@ -231,7 +231,12 @@ def test_pending_leaves_new_consumers_out_of_the_quotas_and_refuses_foreign_apps
     assert missing['problems'] == [
         "api_access_services[1] (suno): quota.apps: no app (credential) named 'legacy_app' exists, and it is none of "
         'api_access_consumers (list it there to have it created)']
-    assert api_access_pending(lists, dict(skipped=True))['quotas'] == lists['quotas']
+    # A check that did not judge the consumers (another item's bad value stopped it) leaves them all out.
+    undecided = api_access_pending(lists, dict(failed=True, results=[dict(failed=True, msg='remark ...'),
+                                                                     dict(failed=False, changed=False), {}]))
+    assert undecided['pending_apps'] == ['consumer_app_a', 'consumer_app_b'] and undecided['problems'] == []
+    assert [item['apps'] for item in undecided['quotas']] == [[], ['legacy_app']]
+    assert api_access_pending(lists, dict(msg='no gateway'))['pending_apps'] == ['consumer_app_a', 'consumer_app_b']
     # After the real run every app has an id: nothing is pending.
     assert api_access_pending(lists, app_run('a' * 32, 'b' * 32, 'c' * 32))['pending_apps'] == []
 
