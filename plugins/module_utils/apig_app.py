@@ -226,6 +226,7 @@ class Catalog:
         self._lock = threading.Lock()
         self._envs = None
         self._apis = None
+        self._published = {}
 
     def envs(self):
         with self._lock:
@@ -238,6 +239,13 @@ class Catalog:
             if self._apis is None:
                 self._apis = self.cloud.list_all('/apis', 'apis')
             return self._apis
+
+    def published_in(self, env_id):
+        """The ids of the APIs published in an environment (``GET /apis?env_id=``), read once."""
+        with self._lock:
+            if env_id not in self._published:
+                self._published[env_id] = set(api.get('id') for api in self.cloud.list_all('/apis', 'apis', query={'env_id': env_id}))
+            return self._published[env_id]
 
     def environment(self, reference):
         """``{id, name}`` of the environment given by id or exact name; a clear error when unknown."""
@@ -270,9 +278,13 @@ class Catalog:
                 raise ValidationError('apis[%d]: %d APIs are named %r (in groups %s); give its id instead' % (
                     index, len(match), ref, ', '.join(api.get('group_name') or api.get('group_id') or '?' for api in match)))
             api = match[0]
+            # ApiInfoPerPage.run_env_id: the environments it is published in, '|'-separated; Go
+            # leaves the key out when it is empty, so an API without it is looked up among those
+            # the list shows published in the environment (docs/fidelity.md A20).
             published = api.get('run_env_id')
-            if published is not None and env['id'] not in published.split('|'):
-                # ApiInfoPerPage.run_env_id: the environments it is published in, '|'-separated.
+            if published is None:
+                published = env['id'] if api.get('id') in self.published_in(env['id']) else ''
+            if env['id'] not in published.split('|'):
                 raise ValidationError('apis[%d]: API %r is not published in environment %s; publish it there first' % (
                     index, ref, env['name']))
             entry = {'api_id': api.get('id'), 'name': api.get('name')}

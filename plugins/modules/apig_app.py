@@ -70,7 +70,8 @@ options:
     description:
       - The APIs the app is authorized to call in O(environment), each given by id or by exact name. An API name
         used in several groups must be given by id.
-      - An unknown API (or environment) is an error naming it, before anything is written, in check mode too.
+      - An unknown API (or environment), or one not published in O(environment), is an error naming it, before
+        anything is written, in check mode too.
       - After authorizing, the module waits until the gateway's reads show it (at most 180 seconds), so that an
         immediate re-run reports no change.
       - When not given, the authorizations are left as they are and not read.

@@ -29,6 +29,8 @@ class FakeCloud:
 
     def list_all(self, suffix, key, query=None):
         self.calls.append(suffix)
+        if query and 'env_id' in query:  # the APIs published there: those that say so, and the unlisted one
+            return [api for api in self.lists[suffix] if query['env_id'] in api.get('run_env_id', query['env_id'])]
         return self.lists[suffix]
 
 
@@ -109,13 +111,21 @@ def test_apis_resolved_once_by_id_or_name_with_clear_errors():
         {'api_id': 'a1', 'name': 'mj_imagine'}, {'api_id': 'a2', 'name': 'mj_fetch'},
         {'api_id': 'a5', 'name': 'unlisted_publication'}]
     assert catalog.resolve_apis(['a3'], release) == [{'api_id': 'a3', 'name': 'twin'}]
+    unpublished = Catalog(FakeCloud(ENVS, APIS + [{'id': 'a6', 'name': 'draft'}]))
+    unpublished.lists = None
+    unpublished.cloud.list_all = lambda suffix, key, query=None: (
+        [api for api in APIS if 'run_env_id' in api] if query else ENVS if suffix == '/envs' else APIS + [{'id': 'a6', 'name': 'draft'}])
+    with pytest.raises(ValidationError) as error:
+        unpublished.resolve_apis(['draft'], unpublished.environment('RELEASE'))
+    assert 'apis[0]' in str(error.value) and 'not published in environment RELEASE' in str(error.value)
     for refs, env, words in ((['mj_imagine', 'ghost'], release, ['apis[1]', 'ghost']),
                              (['twin'], release, ['apis[0]', '2 APIs', 'g1, g2', 'id instead']),
                              (['mj_fetch'], catalog.environment('TEST'), ['apis[0]', 'not published', 'TEST'])):
         with pytest.raises(ValidationError) as error:
             catalog.resolve_apis(refs, env)
         assert [w for w in words if w not in str(error.value)] == []
-    assert cloud.calls == ['/envs', '/apis']  # each list read once
+    # each list read once; the API without run_env_id is looked up among those published in RELEASE
+    assert cloud.calls == ['/envs', '/apis', '/apis']
 
 
 class FakeModule:
