@@ -112,6 +112,8 @@ options:
       - The apps of the gateway are listed once for all items, the environments and APIs once, and the apps' quotas
         from the quotas' bindings when the gateway has fewer quotas than the list has apps.
       - The items that need a change are then applied O(concurrency) at a time over one session.
+      - O(reveal_secret) applies to every item (as O(apiops.provisioning.acedata_credential#module:reveal_token) and
+        O(apiops.provisioning.acedata_application#module:reveal_credentials) do in their list forms).
     type: list
     elements: dict
     suboptions:
@@ -147,10 +149,6 @@ options:
         default: RELEASE
       purge_apis:
         description: As O(purge_apis).
-        type: bool
-        default: false
-      reveal_secret:
-        description: As O(reveal_secret).
         type: bool
         default: false
       state:
@@ -323,16 +321,17 @@ APP_ITEM_ARGSPEC = dict(
     apis=dict(type='list', elements='str'),
     environment=dict(type='str', default='RELEASE'),
     purge_apis=dict(type='bool', default=False),
-    reveal_secret=dict(type='bool', default=False),
     state=dict(type='str', default='present', choices=['present', 'absent']),
 )
 # The single form: ``name`` is required unless the list option ``apps`` is given instead.
 RESOURCE_ARGSPEC = dict(APP_ITEM_ARGSPEC, name=dict(type='str'))
+# How the result is shown, for the single app or every item of the list.
+APP_ARGSPEC = dict(RESOURCE_ARGSPEC, reveal_secret=dict(type='bool', default=False))
 
 
 def main():
     module = list_module('apps', APP_ITEM_ARGSPEC,
-                         argument_spec=argument_spec(CONNECTION_ARGSPEC, RESOURCE_ARGSPEC, list_argspec('apps', APP_ITEM_ARGSPEC)),
+                         argument_spec=argument_spec(CONNECTION_ARGSPEC, APP_ARGSPEC, list_argspec('apps', APP_ITEM_ARGSPEC)),
                          mutually_exclusive=[('apps', option) for option in RESOURCE_ARGSPEC],
                          required_one_of=[('name', 'apps')],
                          supports_check_mode=True)
