@@ -256,8 +256,11 @@ def test_role_example_runs_against_the_emulator(tmp_path):
                               text=True, timeout=300, check=False)
     output = proc.stdout + proc.stderr
     assert proc.returncode == 0, output
-    assert re.search(r'"app_quota_id": "[0-9a-f]{32}",\s*"application_id": "[0-9a-f-]{36}",\s*"bound_apps": '
-                     r'\[\s*\{\s*"app_id": "%s"' % APP_ID['consumer_app_a'], output), output
+    # 2.0: the example's consumers are authorized to the service's APIs, and the service has its API key.
+    assert re.search(r'"app_quota_id": "[0-9a-f]{32}",\s*"application_id": "[0-9a-f-]{36}",\s*"authorized_apis": '
+                     r'\[.*?"name": "mj_imagine".*?\],\s*"bound_apps": \[\s*\{\s*"app_id": "%s"'
+                     % APP_ID['consumer_app_a'], output, re.S), output
+    assert re.search(r'"credential_id": "[0-9a-f-]{36}"', output), output
 
 
 def test_environment_variables_page_lists_every_fallback():
