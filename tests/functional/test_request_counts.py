@@ -467,7 +467,10 @@ def test_credential_ladder_request_counts(emulator):
     emulator.acedata(service=MIDJOURNEY['id'])
     result, sent = credential(emulator, limited_amount=10, **KEY)
     assert result['changed'] and len(sent) == minimum('acedata_credential', 'create, service UUID')
-    assert routes_of(sent) == ['GET /api/v1/applications/', 'GET /api/v1/credentials/', 'POST /api/v1/credentials/']
+    # After the create, the keys of the name again: a concurrent creator's key would be found there.
+    assert routes_of(sent) == ['GET /api/v1/applications/', 'GET /api/v1/credentials/', 'POST /api/v1/credentials/',
+                               'GET /api/v1/credentials/']
+    assert query(sent[3]) == query(sent[1])
     assert query(sent[1]) == {'user_id': 'me', 'application_id': result['credential']['application_id'],
                               'name': 'rc_key', 'ordering': '-created_at', 'offset': '0', 'limit': '100'}
     app_id = result['credential']['application_id']
@@ -497,7 +500,8 @@ def test_credential_create_by_application_id(emulator):
     app_id = emulator.acedata(service=MIDJOURNEY['id'])[0]['application']['id']
     result, sent = credential(emulator, application_id=app_id, name='rc_by_id')
     assert result['changed'] and len(sent) == minimum('acedata_credential', 'create, application_id')
-    assert routes_of(sent) == ['GET /api/v1/credentials/', 'GET /api/v1/applications/{id}', 'POST /api/v1/credentials/']
+    assert routes_of(sent) == ['GET /api/v1/credentials/', 'GET /api/v1/applications/{id}', 'POST /api/v1/credentials/',
+                               'GET /api/v1/credentials/']
 
 
 def seed_keys(emulator, count):
