@@ -516,6 +516,53 @@ def section_apps(ansible, emulator):
                             'when the listing masks it (docs/fidelity.md A16). ' + LEGEND)
 
 
+# ---------------------------------------------------------------------------------------------
+# 7. A consumer's access end to end: the role 2.0 on N new consumers and services
+# ---------------------------------------------------------------------------------------------
+def end_to_end_vars(url, count):
+    """N services, each with an API key and one APIG API, and N new consumers, one per service's quota."""
+    seed, extra_vars = scale_vars(url, count)
+    seed['apig'] = {'apis': [{'name': 'bench_api_%03d' % index, 'envs': ['RELEASE']} for index in range(1, count + 1)]}
+    consumers, services = [], []
+    for index, service in enumerate(extra_vars['bench_services'], 1):
+        consumer = 'bench_consumer_%03d' % index
+        consumers.append({'name': consumer})
+        services.append(dict(service, credential={'name': 'bench-backend'}, apis=['bench_api_%03d' % index],
+                             quota=dict(service['quota'], apps=[consumer])))
+    extra_vars.update(bench_services=services, bench_consumers=consumers)
+    return seed, extra_vars
+
+
+def end_to_end_state(emulator):
+    state = emulator.state()
+    consumers = [app for app in state['apig']['apps'] if app['name'].startswith('bench_consumer_')]
+    keys = [key for key in state['acedata']['credentials'] if key.get('name') == 'bench-backend']
+    bound = sum(1 for app in consumers if app.get('app_quota_id'))
+    return '%d/%d/%d/%d' % (len(consumers), len(state['apig'].get('auths') or []), len(keys), bound)
+
+
+def section_end_to_end(ansible, emulator, count):
+    seed, extra_vars = end_to_end_vars(emulator.url, count)
+    table = Table('A consumer\'s access end to end: %d new consumers and services through the role' % count,
+                  ['run', 'wall s', 'CPU s', 'max RSS MB', 'requests', 'writes', 'changed', 'consumers/authorizations/keys/bound'],
+                  intro='The role `api_access` (`tests/bench/role_provision.yml`) with `api_access_consumers` (%d new APIG '
+                        'apps) and %d services, each with an API key (`credential`), one APIG API its quota\'s consumer '
+                        'is authorized to call (`apis`) and a quota binding that consumer: four list runs in check mode '
+                        '(apps, quotas, applications, keys), then, on the first run, the four writing runs. The '
+                        're-run is the same input again: no write, only the four checks.' % (count, count))
+    emulator.reset(seed)
+    playbook = os.path.join(ROOT, 'tests', 'bench', 'role_provision.yml')
+    for label in ('first', 're-run'):
+        print('  role end to end, %s...' % label, flush=True)
+        before = emulator.last_seq()
+        run = ansible.run(playbook, extra_vars)
+        entries = emulator.requests(before)
+        table.add(label, '%.1f' % run.wall, '%.1f' % run.cpu, '%.0f' % run.max_rss_mb, len(entries),
+                  sum(1 for entry in entries if is_write(entry)), sum(1 for mark in run.marks if mark['changed']),
+                  end_to_end_state(emulator))
+    return [table]
+
+
 def machine(latency_ms):
     import ansible.release  # pylint: disable=import-outside-toplevel
     import requests  # pylint: disable=import-outside-toplevel
@@ -544,7 +591,7 @@ def markdown(args, facts, tables, elapsed):
              'machine); request counts do not, and `tests/functional/test_request_counts.py` asserts them.'
              % (' --quick' if args.quick else ''), '',
              'Run it with `make bench`, or `python tests/bench/run.py [--quick] [--latency-ms MS] [--services N] '
-             '[--sizes 10,1000,10000] [--sections 1,2,3,4,5] [--list-size N] [--big-list N] [--output FILE]` with the project\'s Python (ansible-core and '
+             '[--sizes 10,1000,10000] [--sections 1,2,3,4,5,6,7] [--list-size N] [--big-list N] [--output FILE]` with the project\'s Python (ansible-core and '
              'requests installed). Most of a full run goes to section 3, mainly to the uri playbook\'s first run, where '
              'every service costs task runs of 0.5 to 1 s each (some 300 in all): about 10 minutes on 2 cores, depending on the load '
              '(see below). `--quick` (10 services, lookups of up to 1,000 quotas) takes a few minutes.', '',
@@ -563,7 +610,7 @@ def parse_args(argv):
     parser.add_argument('--services', type=int, help='services provisioned in section 3 (default 100, quick 10)')
     parser.add_argument('--sizes', help='comma-separated quota counts of section 2 (default 10,1000,10000; quick 10,1000)')
     parser.add_argument('--repeat', type=int, help='repetitions of each timing (default 5, quick 3)')
-    parser.add_argument('--sections', default='1,2,3,4,5', help='sections to run (default 1,2,3,4,5)')
+    parser.add_argument('--sections', default='1,2,3,4,5,6,7', help='sections to run (default 1,2,3,4,5,6,7)')
     parser.add_argument('--list-size', type=int, help='quotas of the concurrency and 429 runs of section 5 (default 100, quick 20)')
     parser.add_argument('--big-list', type=int, help='quotas of the long list of section 5 (default 1000, quick 100)')
     parser.add_argument('--output', default=os.path.join(ROOT, 'docs', 'performance.md'),
@@ -596,7 +643,8 @@ def main(argv=None):
                     (4, 'cost of one task', lambda: section_task_cost(ansible, emulator, args.repeat)),
                     (5, 'list forms', lambda: section_lists(ansible, emulator, args.list_size, args.big_list,
                                                             [args.latency_ms, 100.0], [1, 4, 8, 16])),
-                    (6, 'apps', lambda: section_apps(ansible, emulator))]
+                    (6, 'apps', lambda: section_apps(ansible, emulator)),
+                    (7, 'the role end to end', lambda: section_end_to_end(ansible, emulator, args.services))]
         for number, title, body in sections:
             if number not in args.sections:
                 continue
