@@ -340,8 +340,8 @@ class Credential(PlatformResource):
             return ours
         self._delete_key(ours['id'])
         self.module.warn('another run created an API key named %r in the %s at the same time; kept it (%s) and '
-                         'deleted the one this run created (%s)' % (self.params['name'], self.app_label(), winner['id'],
-                                                                     ours['id']))
+                         'deleted the one this run created (%s)'
+                         % (self.params['name'], self.app_label(), winner['id'], ours['id']))
         return winner if all(key in winner for key in self.fields) and winner.get('token') else \
             dict(winner, **self.show(winner['id']))
 

@@ -98,9 +98,10 @@ def summary(url):
         apis = sorted(auth['api_name'] for auth in auths if auth['app_id'] == app['id'])
         if quota is None and not apis:
             continue
-        limit = ('at most %d calls per %s %s (quota %s)' % (quota['call_limits'], quota['time_interval'],
-                                                             quota['time_unit'], quota['name'])
-                 if quota else 'no quota')
+        limit = 'no quota'
+        if quota:
+            limit = 'at most %d calls per %s %s (quota %s)' % (
+                quota['call_limits'], quota['time_interval'], quota['time_unit'], quota['name'])
         print('  %-15s may call %s, %s' % (app['name'], ', '.join(apis) or 'no API', limit))
     log = emulator.requests()
     print('Requests the emulator received: %d (%d writes)' % (len(log), sum(1 for r in log if r['method'] != 'GET')))

@@ -261,6 +261,8 @@ def test_app_list_check_mode_diff_and_duplicates(emulator):
     assert [d['before_header'] for d in result['diff']] == ['apps[0]', 'apps[1]']
     result, sent = app_list_run(emulator, [dict(name='list_twice'), dict(name='list_twice', remark='again')])
     assert result['failed'] and 'apps[0] and apps[1] name the same app' in result['msg'] and sent == []
+
+
 # -- credentials ---------------------------------------------------------------------------------
 
 def keys_run(emulator, items, check_mode=False, diff=False, **args):

@@ -441,6 +441,8 @@ def test_app_authorizations_that_lag_are_awaited(emulator):
     assert result['changed'] is True and len(writes(sent)) == 2 and 2 <= len(reads) <= 4
     again, sent = run_app(emulator, name='rc_lag_app', apis=['mj_imagine'])
     assert again['changed'] is False and len(sent) == minimum('apig_app', 'unchanged, apis [mj_imagine]')
+
+
 # -- acedata_credential ---------------------------------------------------------------------------
 
 def credential(emulator, **args):

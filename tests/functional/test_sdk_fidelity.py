@@ -230,6 +230,8 @@ def test_sdk_drives_the_app_life_cycle(emulator):
         client.show_details_of_app_v2(apig.ShowDetailsOfAppV2Request(instance_id=inst, app_id=app_id))
     assert error.value.status_code == 404 and error.value.error_code == 'APIG.3004'
     assert all(e['auth'] == 'aksk' for e in emulator.requests())
+
+
 # -- the Ace Data Cloud SDK (acedatacloud) on the platform routes ---------------------------------
 
 def acedata_sdk(url):
