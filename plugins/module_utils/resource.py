@@ -699,3 +699,21 @@ def run_module(module, resource_cls, option):
         run_many(module, resource_cls, option)
     else:
         run_resource(module, resource_cls)
+
+
+def run_resource_module(resource_cls, option, connection_spec, item_spec, task_spec=None):
+    """The ``main()`` of a resource module with the list form ``option``.
+
+    ``item_spec`` holds the resource's options, which a single resource takes at the top level
+    and each item of ``option`` takes in the list (an option the item requires is required unless
+    the list is given); ``task_spec`` the options of the task as a whole (how the result is
+    shown), which apply to every item. The single-resource options and the list are mutually
+    exclusive.
+    """
+    single = dict((key, dict((k, v) for k, v in spec.items() if k != 'required')) for key, spec in item_spec.items())
+    module = list_module(option, item_spec,
+                         argument_spec=argument_spec(connection_spec, single, task_spec or {}, list_argspec(option, item_spec)),
+                         mutually_exclusive=[(option, key) for key in single],
+                         required_one_of=[(key, option) for key, spec in item_spec.items() if spec.get('required')],
+                         supports_check_mode=True)
+    run_module(module, resource_cls, option)

@@ -237,7 +237,7 @@ application:
 
 from ansible_collections.apiops.provisioning.plugins.module_utils.acedata import CONNECTION_ARGSPEC
 from ansible_collections.apiops.provisioning.plugins.module_utils.acedata_application import Application
-from ansible_collections.apiops.provisioning.plugins.module_utils.resource import argument_spec, list_argspec, list_module, run_module
+from ansible_collections.apiops.provisioning.plugins.module_utils.resource import run_resource_module
 
 APPLICATION_ITEM_ARGSPEC = dict(
     service=dict(type='str'),
@@ -248,20 +248,16 @@ APPLICATION_ITEM_ARGSPEC = dict(
     metadata=dict(type='dict'),
     expired_at=dict(type='str'),
 )
-APPLICATION_ARGSPEC = dict(
-    APPLICATION_ITEM_ARGSPEC,
+# The options of the task as a whole, for the single application or every item of the list.
+APPLICATION_TASK_ARGSPEC = dict(
     reveal_credentials=dict(type='bool', default=False),
     state=dict(type='str', default='present', choices=['present']),
 )
+APPLICATION_ARGSPEC = dict(APPLICATION_ITEM_ARGSPEC, **APPLICATION_TASK_ARGSPEC)
 
 
 def main():
-    module = list_module('applications', APPLICATION_ITEM_ARGSPEC,
-                         argument_spec=argument_spec(CONNECTION_ARGSPEC, APPLICATION_ARGSPEC,
-                                                     list_argspec('applications', APPLICATION_ITEM_ARGSPEC)),
-                         mutually_exclusive=[('applications', option) for option in APPLICATION_ITEM_ARGSPEC],
-                         supports_check_mode=True)
-    run_module(module, Application, 'applications')
+    run_resource_module(Application, 'applications', CONNECTION_ARGSPEC, APPLICATION_ITEM_ARGSPEC, APPLICATION_TASK_ARGSPEC)
 
 
 if __name__ == '__main__':

@@ -286,7 +286,7 @@ credential:
 
 from ansible_collections.apiops.provisioning.plugins.module_utils.acedata import CONNECTION_ARGSPEC
 from ansible_collections.apiops.provisioning.plugins.module_utils.acedata_credential import CLEARABLE, Credential
-from ansible_collections.apiops.provisioning.plugins.module_utils.resource import argument_spec, list_argspec, list_module, run_module
+from ansible_collections.apiops.provisioning.plugins.module_utils.resource import run_resource_module
 
 CREDENTIAL_ITEM_ARGSPEC = dict(
     application_id=dict(type='str'),
@@ -303,17 +303,12 @@ CREDENTIAL_ITEM_ARGSPEC = dict(
 )
 # The single form: ``name`` is required unless the list option ``credentials`` is given instead.
 RESOURCE_ARGSPEC = dict(CREDENTIAL_ITEM_ARGSPEC, name=dict(type='str'))
-CREDENTIAL_ARGSPEC = dict(RESOURCE_ARGSPEC, reveal_token=dict(type='bool', default=False))
+# How the result is shown, for the single key or every item of the list.
+CREDENTIAL_TASK_ARGSPEC = dict(reveal_token=dict(type='bool', default=False))
 
 
 def main():
-    module = list_module('credentials', CREDENTIAL_ITEM_ARGSPEC,
-                         argument_spec=argument_spec(CONNECTION_ARGSPEC, CREDENTIAL_ARGSPEC,
-                                                     list_argspec('credentials', CREDENTIAL_ITEM_ARGSPEC)),
-                         mutually_exclusive=[('credentials', option) for option in RESOURCE_ARGSPEC],
-                         required_one_of=[('name', 'credentials')],
-                         supports_check_mode=True)
-    run_module(module, Credential, 'credentials')
+    run_resource_module(Credential, 'credentials', CONNECTION_ARGSPEC, CREDENTIAL_ITEM_ARGSPEC, CREDENTIAL_TASK_ARGSPEC)
 
 
 if __name__ == '__main__':

@@ -309,7 +309,7 @@ app:
 
 from ansible_collections.apiops.provisioning.plugins.module_utils.apig_app import App
 from ansible_collections.apiops.provisioning.plugins.module_utils.huaweicloud import CONNECTION_ARGSPEC
-from ansible_collections.apiops.provisioning.plugins.module_utils.resource import argument_spec, list_argspec, list_module, run_module
+from ansible_collections.apiops.provisioning.plugins.module_utils.resource import run_resource_module
 
 APP_ITEM_ARGSPEC = dict(
     name=dict(type='str', required=True),
@@ -326,16 +326,11 @@ APP_ITEM_ARGSPEC = dict(
 # The single form: ``name`` is required unless the list option ``apps`` is given instead.
 RESOURCE_ARGSPEC = dict(APP_ITEM_ARGSPEC, name=dict(type='str'))
 # How the result is shown, for the single app or every item of the list.
-APP_ARGSPEC = dict(RESOURCE_ARGSPEC, reveal_secret=dict(type='bool', default=False))
+APP_TASK_ARGSPEC = dict(reveal_secret=dict(type='bool', default=False))
 
 
 def main():
-    module = list_module('apps', APP_ITEM_ARGSPEC,
-                         argument_spec=argument_spec(CONNECTION_ARGSPEC, APP_ARGSPEC, list_argspec('apps', APP_ITEM_ARGSPEC)),
-                         mutually_exclusive=[('apps', option) for option in RESOURCE_ARGSPEC],
-                         required_one_of=[('name', 'apps')],
-                         supports_check_mode=True)
-    run_module(module, App, 'apps')
+    run_resource_module(App, 'apps', CONNECTION_ARGSPEC, APP_ITEM_ARGSPEC, APP_TASK_ARGSPEC)
 
 
 if __name__ == '__main__':

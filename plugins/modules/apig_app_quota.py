@@ -276,7 +276,7 @@ app_quota:
 
 from ansible_collections.apiops.provisioning.plugins.module_utils.apig_app_quota import AppQuota
 from ansible_collections.apiops.provisioning.plugins.module_utils.huaweicloud import CONNECTION_ARGSPEC
-from ansible_collections.apiops.provisioning.plugins.module_utils.resource import argument_spec, list_argspec, list_module, run_module
+from ansible_collections.apiops.provisioning.plugins.module_utils.resource import run_resource_module
 
 QUOTA_ITEM_ARGSPEC = dict(
     name=dict(type='str', required=True),
@@ -294,12 +294,7 @@ RESOURCE_ARGSPEC = dict(QUOTA_ITEM_ARGSPEC, name=dict(type='str'))
 
 
 def main():
-    module = list_module('quotas', QUOTA_ITEM_ARGSPEC,
-                         argument_spec=argument_spec(CONNECTION_ARGSPEC, RESOURCE_ARGSPEC, list_argspec('quotas', QUOTA_ITEM_ARGSPEC)),
-                         mutually_exclusive=[('quotas', option) for option in RESOURCE_ARGSPEC],
-                         required_one_of=[('name', 'quotas')],
-                         supports_check_mode=True)
-    run_module(module, AppQuota, 'quotas')
+    run_resource_module(AppQuota, 'quotas', CONNECTION_ARGSPEC, QUOTA_ITEM_ARGSPEC)
 
 
 if __name__ == '__main__':
