@@ -29,6 +29,8 @@ APP_AUTH_OPTIONS = ('apis', 'environment')
 ENTRY_KEYS = ('service', 'type', 'state', 'quota', 'credential', 'apis', 'environment')
 STATES = ('present', 'absent')
 DEFAULT_ENVIRONMENT = 'RELEASE'
+# What an APIG app id looks like (32 hex digits, or a UUID).
+APP_ID = re.compile(r'[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}')
 ITEM_REFERENCE = re.compile(r'\b(quotas|applications|apps|credentials)\[(\d+)\]')
 
 
@@ -99,6 +101,12 @@ def _entry_problems(index, entry):
             problems.append('%s: apis must be a list of APIG API names or ids (got %r)' % (label, entry['apis']))
         elif not (isinstance(entry.get('quota'), Mapping) and entry['quota'].get('apps')):
             problems.append('%s: apis needs quota.apps, the apps to authorize to call them' % label)
+        else:
+            # The apps are authorized by name (apig_app's identity); an id binds, but cannot name one.
+            ids = [ref for ref in entry['quota']['apps'] if isinstance(ref, str) and APP_ID.fullmatch(ref)]
+            if ids:
+                problems.append('%s: quota.apps: with apis, name each app by its name, not its id (%s)'
+                                % (label, ', '.join(ids)))
     environment = entry.get('environment')
     if environment is not None and not (isinstance(environment, str) and environment.strip()):
         problems.append('%s: environment must be an APIG environment name or id (got %r)' % (label, environment))
@@ -452,8 +460,11 @@ def api_access_secrets(services, lists, app_results, credential_results, app_che
         if not (created or item.get('reset_secret')):
             continue
         app = apps[position].get('app') or {}
-        if app.get('app_secret'):
-            secrets['consumers'][item['name']] = dict(app_key=app.get('app_key'), app_secret=app['app_secret'])
+        # A secret the consumer gives is its own (Ansible hides it in the module's answer, as a
+        # value of a no_log option); else the one the gateway generated or holds.
+        secret = item.get('app_secret') or app.get('app_secret')
+        if secret:
+            secrets['consumers'][item['name']] = dict(app_key=app.get('app_key'), app_secret=secret)
     return secrets
 
 

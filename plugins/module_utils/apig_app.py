@@ -482,6 +482,7 @@ class App(Resource):
                             lambda found: '' if found else 'no app of that name is listed yet',
                             'the new %s' % self.label())['id']
         app = answer if full_secret(answer.get('app_secret')) and 'name' in answer else dict(answer, **self.api.show(app_id))
+        app.setdefault('id', app_id)  # a partial answer with the secret but without the id
         self._hide(app)
         if self.wanted_apis is not None:
             app['authorized_apis'] = self._apply_auths(app, [], self.wanted_apis, [])

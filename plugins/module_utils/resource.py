@@ -467,6 +467,13 @@ def list_module(option, item_spec, **module_kwargs):
     spec = dict(module_kwargs['argument_spec'])
     spec[option] = dict(type='list', elements='dict')
     module = AnsibleModule(**dict(module_kwargs, argument_spec=spec))
+    # Without the items' options Ansible knows none of their secrets (app_secret, say): every item
+    # is echoed in the results and the invocation, so their values are masked by hand.
+    secret_options = [key for key, settings in item_spec.items() if settings.get('no_log')]
+    for item in items:
+        for key in secret_options if isinstance(item, dict) else ():
+            if item.get(key) not in (None, ''):
+                module.no_log_values.add('%s' % (item[key],))
     results = [dict(item=item, changed=False, failed=bool(text), **({'msg': '; '.join(text)} if text else {}))
                for item, text in zip(items, texts)]
     named = ['%s[%d]: %s' % (option, index, '; '.join(text)) for index, text in enumerate(texts) if text]

@@ -220,6 +220,17 @@ def app_list_run(emulator, items, check_mode=False, diff=False, **args):
     return emulator.run_any(apig_app, apig_connection(emulator.url, **dict(args, apps=items)), check_mode, diff)
 
 
+def test_secret_of_an_item_is_masked_when_another_item_is_refused_by_its_type(emulator):
+    # A type error of one item fails the task before Ansible registers the items' no_log options:
+    # the given app_secret of the good item must still be masked in the results and the invocation.
+    secret = 'TopSecretValue_123456'
+    result, sent = app_list_run(emulator, [dict(name='good_app', app_secret=secret),
+                                           dict(name='bad_app', reset_secret='notabool')])
+    assert result['failed'] and 'apps[1]' in result['msg'] and sent == []
+    assert secret not in json.dumps(result)
+    assert result['results'][0]['item']['name'] == 'good_app'
+
+
 def test_list_of_50_apps_created_then_unchanged(emulator):
     items = [dict(name='list_new_app_%03d' % i, remark='r', apis=['mj_imagine'] if i % 2 else None) for i in range(50)]
     items = [dict((k, v) for k, v in item.items() if v is not None) for item in items]

@@ -319,3 +319,18 @@ def test_redacted_masks_the_revealed_secrets_of_a_registered_run():
     assert registered['results'][0]['app']['app_secret'] == 'secret-of-app-a'  # the input is left as it is
     assert api_access_redacted(dict(skipped=True)) == dict(skipped=True)
     assert api_access_redacted(None) is None
+
+
+def test_lists_refuse_app_ids_to_authorize():
+    entries = [dict(service='midjourney', apis=['mj_imagine'], quota=dict(QUOTA, apps=['a' * 32, 'consumer_app_a']))]
+    assert api_access_lists(entries)['problems'] == [
+        'api_access_services[0] (midjourney): quota.apps: with apis, name each app by its name, not its id (%s)' % ('a' * 32)]
+    # Without apis, an id binds as in 1.x.
+    assert api_access_lists([dict(service='midjourney', quota=dict(QUOTA, apps=['a' * 32]))])['problems'] == []
+
+
+def test_secrets_take_a_given_app_secret_from_the_consumer():
+    lists = api_access_lists([], [dict(name='given', app_secret='my-own-secret-123')])
+    apps = [dict(app={'id': 'g', 'app_key': 'kg', 'app_secret': 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'})]
+    secrets = api_access_secrets([], lists, apps, [], [dict(changed=True, app={'id': None})])
+    assert secrets['consumers'] == {'given': dict(app_key='kg', app_secret='my-own-secret-123')}
