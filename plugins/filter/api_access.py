@@ -73,18 +73,10 @@ def _is_text_list(value):
 
 def _entry_problems(index, entry):
     """What makes ``entry`` no service entry at all, each message naming it by its index."""
-    if not isinstance(entry, Mapping):
-        return ['api_access_services[%d]: an entry must be a dict (service, type, state, quota, credential, apis, '
-                'environment), not %s' % (index, type(entry).__name__)]
-    service = entry.get('service')
-    named = isinstance(service, str) and service.strip()
-    label = _label_of(index, service) if named else 'api_access_services[%d]' % index
-    problems = []
-    if not named:
-        problems.append('%s: service is required, an Ace Data Cloud service alias or UUID (got %r)' % (label, service))
-    unknown = _unknown(entry, ENTRY_KEYS, 'an entry')
-    if unknown:
-        problems.append('%s: %s' % (label, unknown))
+    label, problems = _shape_problems('api_access_services', index, entry, ENTRY_KEYS, 'an entry', 'service',
+                                      'an Ace Data Cloud service alias or UUID')
+    if label is None:
+        return problems
     if entry.get('state') is not None and entry.get('state') not in STATES:
         problems.append('%s: state must be one of present, absent (got %r)' % (label, entry.get('state')))
     for key, options, module in (('quota', QUOTA_OPTIONS, 'apig_app_quota'),
@@ -115,19 +107,26 @@ def _entry_problems(index, entry):
 
 def _consumer_problems(index, consumer):
     """What makes ``consumer`` no consumer entry, each message naming it by its index."""
-    if not isinstance(consumer, Mapping):
-        return ['api_access_consumers[%d]: a consumer must be a dict (%s), not %s'
-                % (index, ', '.join(CONSUMER_KEYS), type(consumer).__name__)]
-    name = consumer.get('name')
-    named = isinstance(name, str) and name.strip()
-    label = _consumer_label(index, name) if named else 'api_access_consumers[%d]' % index
+    return _shape_problems('api_access_consumers', index, consumer, CONSUMER_KEYS, 'a consumer', 'name',
+                           'the APIG app (credential) name')[1]
+
+
+def _shape_problems(variable, index, entry, keys, what, identity, meaning):
+    """``(label, problems)`` of an entry of the role's list ``variable``: not a dict (label None), no
+    ``identity``, keys it does not take. The label names the entry by its index and identity."""
+    if not isinstance(entry, Mapping):
+        return None, ['%s[%d]: %s must be a dict (%s), not %s' % (variable, index, what, ', '.join(keys),
+                                                                   type(entry).__name__)]
+    value = entry.get(identity)
+    named = isinstance(value, str) and value.strip()
+    label = _entry_label(variable, index, value) if named else '%s[%d]' % (variable, index)
     problems = []
     if not named:
-        problems.append('%s: name is required, the APIG app (credential) name (got %r)' % (label, name))
-    unknown = _unknown(consumer, CONSUMER_KEYS, 'a consumer')
+        problems.append('%s: %s is required, %s (got %r)' % (label, identity, meaning, value))
+    unknown = _unknown(entry, keys, what)
     if unknown:
         problems.append('%s: %s' % (label, unknown))
-    return problems
+    return label, problems
 
 
 def api_access_lists(services, consumers=None):
@@ -177,7 +176,7 @@ def api_access_lists(services, consumers=None):
             position = len(lists['apps']) - 1
         else:
             position = app_item(item['name'], item)
-        lists['app_owners'][position]['consumers'].append(_consumer_label(index, item['name']))
+        lists['app_owners'][position]['consumers'].append(_entry_label('api_access_consumers', index, item['name']))
 
     environments = {}
     for index, entry in enumerate(services):
@@ -238,12 +237,12 @@ def _unique(items):
     return seen
 
 
+def _entry_label(variable, index, name):
+    return '%s[%d] (%s)' % (variable, index, to_text(name))
+
+
 def _label_of(index, service):
-    return 'api_access_services[%d] (%s)' % (index, to_text(service))
-
-
-def _consumer_label(index, name):
-    return 'api_access_consumers[%d] (%s)' % (index, to_text(name))
+    return _entry_label('api_access_services', index, service)
 
 
 def _label(services, index):
