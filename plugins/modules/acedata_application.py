@@ -253,7 +253,6 @@ APPLICATION_TASK_ARGSPEC = dict(
     reveal_credentials=dict(type='bool', default=False),
     state=dict(type='str', default='present', choices=['present']),
 )
-APPLICATION_ARGSPEC = dict(APPLICATION_ITEM_ARGSPEC, **APPLICATION_TASK_ARGSPEC)
 
 
 def main():

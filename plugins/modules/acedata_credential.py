@@ -301,8 +301,6 @@ CREDENTIAL_ITEM_ARGSPEC = dict(
     rotate=dict(type='bool', default=False),
     state=dict(type='str', default='present', choices=['present', 'absent']),
 )
-# The single form: ``name`` is required unless the list option ``credentials`` is given instead.
-RESOURCE_ARGSPEC = dict(CREDENTIAL_ITEM_ARGSPEC, name=dict(type='str'))
 # How the result is shown, for the single key or every item of the list.
 CREDENTIAL_TASK_ARGSPEC = dict(reveal_token=dict(type='bool', default=False))
 

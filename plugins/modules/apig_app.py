@@ -323,8 +323,6 @@ APP_ITEM_ARGSPEC = dict(
     purge_apis=dict(type='bool', default=False),
     state=dict(type='str', default='present', choices=['present', 'absent']),
 )
-# The single form: ``name`` is required unless the list option ``apps`` is given instead.
-RESOURCE_ARGSPEC = dict(APP_ITEM_ARGSPEC, name=dict(type='str'))
 # How the result is shown, for the single app or every item of the list.
 APP_TASK_ARGSPEC = dict(reveal_secret=dict(type='bool', default=False))
 

@@ -289,8 +289,6 @@ QUOTA_ITEM_ARGSPEC = dict(
     purge_apps=dict(type='bool', default=False),
     state=dict(type='str', default='present', choices=['present', 'absent']),
 )
-# The single form: ``name`` is required unless the list option ``quotas`` is given instead.
-RESOURCE_ARGSPEC = dict(QUOTA_ITEM_ARGSPEC, name=dict(type='str'))
 
 
 def main():

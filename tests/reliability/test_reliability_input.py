@@ -594,13 +594,14 @@ def test_every_option_is_exercised():
     )
 
     declared = {
-        'apig_app_quota': set(huaweicloud.CONNECTION_ARGSPEC) | set(apig_app_quota.RESOURCE_ARGSPEC),
+        'apig_app_quota': set(huaweicloud.CONNECTION_ARGSPEC) | set(apig_app_quota.QUOTA_ITEM_ARGSPEC),
         'apig_app_quota_info': {'name'},
-        'acedata_application': set(acedata.CONNECTION_ARGSPEC) | set(acedata_application.APPLICATION_ARGSPEC),
+        'acedata_application': set(acedata.CONNECTION_ARGSPEC) | set(acedata_application.APPLICATION_ITEM_ARGSPEC)
+        | set(acedata_application.APPLICATION_TASK_ARGSPEC),
         'acedata_application_info': set(acedata_application_info.INFO_ARGSPEC),
         # reset_secret is an action (a second run changes again, by design): tests/integration/targets/apig_app
         # (secrets.yml) and the reliability cases of test_reliability_apps.py exercise it.
-        'apig_app': set(apig_app.RESOURCE_ARGSPEC) - {'reset_secret'},
+        'apig_app': (set(apig_app.APP_ITEM_ARGSPEC) | set(apig_app.APP_TASK_ARGSPEC)) - {'reset_secret'},
     }
     for module, names in declared.items():
         covered = set(option.name for option in OPTIONS if option.module == module)
