@@ -115,8 +115,8 @@ def _shape_problems(variable, index, entry, keys, what, identity, meaning):
     """``(label, problems)`` of an entry of the role's list ``variable``: not a dict (label None), no
     ``identity``, keys it does not take. The label names the entry by its index and identity."""
     if not isinstance(entry, Mapping):
-        return None, ['%s[%d]: %s must be a dict (%s), not %s' % (variable, index, what, ', '.join(keys),
-                                                                   type(entry).__name__)]
+        text = '%s[%d]: %s must be a dict (%s), not %s' % (variable, index, what, ', '.join(keys), type(entry).__name__)
+        return None, [text]
     value = entry.get(identity)
     named = isinstance(value, str) and value.strip()
     label = _entry_label(variable, index, value) if named else '%s[%d]' % (variable, index)
