@@ -708,6 +708,16 @@ def run_module(module, resource_cls, option):
         run_resource(module, resource_cls)
 
 
+def run_info_module(reader_cls, connection_spec, info_spec, **module_kwargs):
+    """The ``main()`` of an info module: its options over the connection's, read with ``reader_cls``
+    (whose ``gather()`` makes the result)."""
+    from ansible.module_utils.basic import AnsibleModule
+
+    module = AnsibleModule(argument_spec=argument_spec(connection_spec, info_spec), supports_check_mode=True,
+                           **module_kwargs)
+    run(module, reader_cls, lambda reader: reader.gather())
+
+
 def run_resource_module(resource_cls, option, connection_spec, item_spec, task_spec=None):
     """The ``main()`` of a resource module with the list form ``option``.
 

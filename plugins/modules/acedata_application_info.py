@@ -68,10 +68,9 @@ applications:
       credentials: [{id: 4b1e0c9a-1f0e-4d55-9e0a-3c2b1a0f9e8d, token: '********3f9a', type: Token}]
 '''
 
-from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.apiops.provisioning.plugins.module_utils.acedata import CONNECTION_ARGSPEC
 from ansible_collections.apiops.provisioning.plugins.module_utils.acedata_application import ApplicationInfo
-from ansible_collections.apiops.provisioning.plugins.module_utils.resource import argument_spec, run
+from ansible_collections.apiops.provisioning.plugins.module_utils.resource import run_info_module
 
 INFO_ARGSPEC = dict(
     service=dict(type='str'),
@@ -82,8 +81,7 @@ INFO_ARGSPEC = dict(
 
 
 def main():
-    module = AnsibleModule(argument_spec=argument_spec(CONNECTION_ARGSPEC, INFO_ARGSPEC), supports_check_mode=True)
-    run(module, ApplicationInfo, lambda info: info.gather())
+    run_info_module(ApplicationInfo, CONNECTION_ARGSPEC, INFO_ARGSPEC)
 
 
 if __name__ == '__main__':

@@ -79,10 +79,9 @@ credentials:
       limited_amount: 500
 '''
 
-from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.apiops.provisioning.plugins.module_utils.acedata import CONNECTION_ARGSPEC
 from ansible_collections.apiops.provisioning.plugins.module_utils.acedata_credential import CredentialInfo
-from ansible_collections.apiops.provisioning.plugins.module_utils.resource import argument_spec, run
+from ansible_collections.apiops.provisioning.plugins.module_utils.resource import run_info_module
 
 INFO_ARGSPEC = dict(
     application_id=dict(type='str'),
@@ -95,8 +94,7 @@ INFO_ARGSPEC = dict(
 
 
 def main():
-    module = AnsibleModule(argument_spec=argument_spec(CONNECTION_ARGSPEC, INFO_ARGSPEC), supports_check_mode=True)
-    run(module, CredentialInfo, lambda info: info.gather())
+    run_info_module(CredentialInfo, CONNECTION_ARGSPEC, INFO_ARGSPEC)
 
 
 if __name__ == '__main__':

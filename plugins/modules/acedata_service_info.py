@@ -89,10 +89,9 @@ aliases:
   sample: [midjourney, openai, suno]
 '''
 
-from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.apiops.provisioning.plugins.module_utils.acedata import CONNECTION_ARGSPEC
 from ansible_collections.apiops.provisioning.plugins.module_utils.acedata_service import ServiceInfo
-from ansible_collections.apiops.provisioning.plugins.module_utils.resource import argument_spec, run
+from ansible_collections.apiops.provisioning.plugins.module_utils.resource import run_info_module
 
 INFO_ARGSPEC = dict(
     service=dict(type='str'),
@@ -102,8 +101,7 @@ INFO_ARGSPEC = dict(
 
 
 def main():
-    module = AnsibleModule(argument_spec=argument_spec(CONNECTION_ARGSPEC, INFO_ARGSPEC), supports_check_mode=True)
-    run(module, ServiceInfo, lambda info: info.gather())
+    run_info_module(ServiceInfo, CONNECTION_ARGSPEC, INFO_ARGSPEC)
 
 
 if __name__ == '__main__':

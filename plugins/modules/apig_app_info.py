@@ -92,19 +92,16 @@ apps:
       sample: {app_quota_id: c900c5612dbe451bb43cbcc49cfaf2f3, name: images_daily}
 '''
 
-from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.apiops.provisioning.plugins.module_utils.apig_app import AppInfo
 from ansible_collections.apiops.provisioning.plugins.module_utils.huaweicloud import CONNECTION_ARGSPEC
-from ansible_collections.apiops.provisioning.plugins.module_utils.resource import argument_spec, run
+from ansible_collections.apiops.provisioning.plugins.module_utils.resource import run_info_module
 
 INFO_ARGSPEC = dict(name=dict(type='str'), names=dict(type='list', elements='str'),
                     reveal_secret=dict(type='bool', default=False))
 
 
 def main():
-    module = AnsibleModule(argument_spec=argument_spec(CONNECTION_ARGSPEC, INFO_ARGSPEC), supports_check_mode=True,
-                           mutually_exclusive=[('name', 'names')])
-    run(module, AppInfo, lambda info: info.gather())
+    run_info_module(AppInfo, CONNECTION_ARGSPEC, INFO_ARGSPEC, mutually_exclusive=[('name', 'names')])
 
 
 if __name__ == '__main__':

@@ -111,18 +111,15 @@ app_quotas:
       sample: [{app_id: a1f0c3e5b7d94f2a8c6e4b2d0f1a3c5e, name: consumer_app_a}]
 '''
 
-from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.apiops.provisioning.plugins.module_utils.apig_app_quota import AppQuotaInfo
 from ansible_collections.apiops.provisioning.plugins.module_utils.huaweicloud import CONNECTION_ARGSPEC
-from ansible_collections.apiops.provisioning.plugins.module_utils.resource import argument_spec, run
+from ansible_collections.apiops.provisioning.plugins.module_utils.resource import run_info_module
 
 INFO_ARGSPEC = dict(name=dict(type='str'), names=dict(type='list', elements='str'))
 
 
 def main():
-    module = AnsibleModule(argument_spec=argument_spec(CONNECTION_ARGSPEC, INFO_ARGSPEC), supports_check_mode=True,
-                           mutually_exclusive=[('name', 'names')])
-    run(module, AppQuotaInfo, lambda info: info.gather())
+    run_info_module(AppQuotaInfo, CONNECTION_ARGSPEC, INFO_ARGSPEC, mutually_exclusive=[('name', 'names')])
 
 
 if __name__ == '__main__':
