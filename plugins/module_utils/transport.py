@@ -257,6 +257,14 @@ class Transport:
             adapter = requests.adapters.HTTPAdapter(pool_connections=2, pool_maxsize=16)
             session.mount('https://', adapter)
             session.mount('http://', adapter)
+            # The environment (the proxy variables with NO_PROXY, REQUESTS_CA_BUNDLE) is read once,
+            # by requests itself, for the one host this session talks to, instead of on every
+            # request (a list run sends hundreds). ~/.netrc is not read: a netrc entry for the host
+            # would replace the Authorization header this transport sends.
+            settings = session.merge_environment_settings(self.base_url, {}, None, self.validate_certs, None)
+            session.proxies.update(settings['proxies'])
+            session.verify = settings['verify']
+            session.trust_env = False
             self._session = session
         return self._session
 

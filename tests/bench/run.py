@@ -237,8 +237,10 @@ def section_scale(ansible, emulator, count):
                         'and the existing applications (every page) and the gateway\'s apps (one page) once, then per '
                         'service creates the application if missing, looks the quota up by name, creates it if missing '
                         'and binds the app when the quota has fewer bound apps than listed (a count, where the role '
-                        'compares identities and checks that an app is free first). Both get one IAM token per run by '
-                        'password and send it as `X-Auth-Token` (uri cannot sign AK/SK requests), with the project id the '
+                        'compares identities and checks that an app is free first). The role is given the IAM user\'s '
+                        'password, as a user would give it: each APIG module run exchanges it for a token itself (one '
+                        'request, counted); uri, which can neither sign AK/SK requests nor exchange a password, gets one '
+                        'IAM token per run in a task of its own and sends it as `X-Auth-Token`, with the project id the '
                         'token names. `max RSS` is the largest single process (`ru_maxrss` from `wait4`); `peak tree` is '
                         'the largest sum of the resident sets of the ansible-playbook process tree, sampled every 50 ms. '
                         '`changed` counts the tasks that reported a change.' % (count, count))

@@ -386,12 +386,58 @@ def test_tls_failure_mentions_validate_certs_and_is_not_retried():
     assert len(session.calls) == 1
 
 
-def test_session_verifies_certificates_as_configured():
+def test_session_verifies_certificates_as_configured(clean_environment):
     assert Transport(BASE, simple_parser).session.verify is True
     unverified = Transport(BASE, simple_parser, validate_certs=False)
     assert unverified.session.verify is False
     unverified.close()
     assert unverified._session is None
+
+
+PROXY_VARIABLES = ('HTTP_PROXY', 'HTTPS_PROXY', 'ALL_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'all_proxy',
+                   'no_proxy', 'REQUESTS_CA_BUNDLE', 'CURL_CA_BUNDLE', 'NETRC')
+
+
+@pytest.fixture
+def clean_environment(monkeypatch):
+    for name in PROXY_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    return monkeypatch
+
+
+def test_session_takes_the_proxy_from_the_environment(clean_environment):
+    clean_environment.setenv('HTTPS_PROXY', 'http://proxy.example.test:3128')
+    session = Transport(BASE, simple_parser).session
+    assert session.proxies.get('https') == 'http://proxy.example.test:3128'
+    # Read once: the session no longer looks at the environment on every request.
+    assert session.trust_env is False
+
+
+def test_session_honours_no_proxy(clean_environment):
+    clean_environment.setenv('HTTPS_PROXY', 'http://proxy.example.test:3128')
+    clean_environment.setenv('NO_PROXY', 'api.example.test')
+    assert 'https' not in Transport(BASE, simple_parser).session.proxies
+
+
+@pytest.mark.parametrize('validate_certs, expected', [(True, '/etc/ssl/bundle.pem'), (False, False)])
+def test_session_takes_the_ca_bundle_only_when_verifying(clean_environment, validate_certs, expected):
+    clean_environment.setenv('REQUESTS_CA_BUNDLE', '/etc/ssl/bundle.pem')
+    assert Transport(BASE, simple_parser, validate_certs=validate_certs).session.verify == expected
+
+
+def test_netrc_does_not_replace_the_authorization_header(clean_environment, tmp_path):
+    netrc = tmp_path / 'netrc'
+    netrc.write_text('machine api.example.test login someone password elsewhere\n')
+    netrc.chmod(0o600)
+    clean_environment.setenv('NETRC', str(netrc))
+    session = Transport(BASE, simple_parser).session
+    prepared = session.prepare_request(requests.Request('GET', BASE + '/v1/items',
+                                                        headers={'Authorization': SECRET_BEARER}))
+    assert prepared.headers['Authorization'] == SECRET_BEARER
+    # The same request through a session that reads ~/.netrc would have lost it (the case guarded).
+    plain = requests.Session().prepare_request(requests.Request('GET', BASE + '/v1/items',
+                                                                headers={'Authorization': SECRET_BEARER}))
+    assert plain.headers['Authorization'] != SECRET_BEARER
 
 
 FAILURES = {
