@@ -261,7 +261,7 @@ def section_scale(ansible, emulator, count):
             run.requests = len(entries)
     for label in ('first', 're-run'):
         role, uri = figures['role', label], figures['uri', label]
-        table.add('role/uri', label, '%.2f' % (role.wall / uri.wall), '%.2f' % (role.cpu / uri.cpu),
+        table.add('role/uri', label, '%.3f' % (role.wall / uri.wall), '%.3f' % (role.cpu / uri.cpu),
                   '%.2f' % (role.max_rss_mb / uri.max_rss_mb), '%.2f' % (role.peak_tree_mb / uri.peak_tree_mb),
                   '%.2f' % (role.requests / uri.requests), '', '', '')
     return [table, bad_entry_table(ansible, emulator)]
