@@ -18,6 +18,7 @@ open, and how each reading is handled (docs/fidelity.md B8, B9, B11 onwards):
 """
 
 import datetime
+import math
 
 from ansible_collections.apiops.provisioning.plugins.module_utils.acedata import (
     UUID_PATTERN,
@@ -81,8 +82,8 @@ def validate_credential_fields(params):
             raise ValidationError('service is not allowed when scope is Global (a Global application covers every service)')
         check_service(params)
     amount = params.get('limited_amount')
-    if isinstance(amount, bool) or (amount is not None and amount < 0):
-        raise ValidationError('limited_amount must be a number of credits, 0 or more (got %r)' % (amount,))
+    if isinstance(amount, bool) or (amount is not None and not (math.isfinite(amount) and amount >= 0)):
+        raise ValidationError('limited_amount must be a finite number of credits, 0 or more (got %r)' % (amount,))
     if params.get('expired_at') is not None and parse_time(params['expired_at']) is None:
         raise ValidationError('expired_at: %r is not an ISO 8601 date-time (for example 2027-01-31T00:00:00Z)'
                               % params['expired_at'])
@@ -222,8 +223,9 @@ class Credential(PlatformResource):
         if app is None:
             if task_module(self.module).check_mode:
                 return None
-            raise ValidationError('%s: no %s exists; create it first (apiops.provisioning.acedata_application), '
-                                  'or name an existing application with application_id' % (self.label(), self.app_label()))
+            raise ValidationError('%s: no %s exists (the application that service, type and scope name); create it first '
+                                  '(apiops.provisioning.acedata_application), or name an existing application with '
+                                  'application_id' % (self.label(), self.app_label()))
         if self.params.get('application_id'):
             self._verify_application(app['id'])
         return app['id']

@@ -59,7 +59,7 @@ options:
     type: str
   limited_amount:
     description:
-      - Spending cap of the key, in credits (0 or more). Compared only when given.
+      - Spending cap of the key, in credits (a finite number, 0 or more). Compared only when given.
     type: float
   expired_at:
     description:

@@ -384,6 +384,84 @@ OPTIONS += [
 RESOURCE_MODULES += ('apig_app',)
 
 
+# -- acedata_credential: its resource options (the connection options are acedata_application's, exercised there) --
+KEY_APP = '7d1f0b9e-3c52-4a8e-9f61-2b4c8d0e5a17'  # the application of the key, seeded for each run (midjourney, Usage)
+
+
+def key_base(url, **changes):
+    args = dict(acedata_connection(url), service='midjourney', name='hyp_key')
+    args.update(changes)
+    return dict((key, value) for key, value in args.items() if value is not None)
+
+
+def only_key(state, result):
+    keys = [cred for cred in state['acedata']['credentials'] if cred['id'] == result['credential']['id']]
+    assert len(keys) == 1 and len(state['acedata']['credentials']) == 1, state['acedata']['credentials']
+    return keys[0]
+
+
+def key_field(key, normalise=lambda value: value):
+    def check(given, state, result):
+        assert normalise(only_key(state, result)[key]) == normalise(given), (key, given)
+    return check
+
+
+def key_amount(value):
+    return None if value is None else float(value)
+
+
+def key_api_ids(value):
+    return sorted(set(('%s' % item).lower() for item in value)) if value else None
+
+
+def key_application(given, state, result):
+    assert only_key(state, result)['application_id'] == KEY_APP, given
+
+
+def key_cleared(given, state, result):
+    key = only_key(state, result)
+    assert all(key[name] is None for name in given or []), (given, key)
+
+
+def key_revealed(given, state, result):
+    stored, shown = only_key(state, result)['token'], result['credential']['token']
+    assert shown == stored if given else shown == '*' * 8 + stored[-4:], shown
+
+
+def key_state(given, state, result):
+    assert bool([cred for cred in state['acedata']['credentials'] if cred['name'] == 'hyp_key']) is (given == 'present')
+
+
+API_IDS = st.one_of(st.lists(st.one_of(st.uuids().map(str), st.uuids().map(lambda value: str(value).upper()), TEXT), max_size=4), HOSTILE)
+BASES['acedata_credential'] = key_base
+OPTIONS += [
+    Option('acedata_credential', 'application_id', st.one_of(st.sampled_from([KEY_APP, KEY_APP.upper()]), st.uuids().map(str), HOSTILE),
+           key_application, [KEY_APP, KEY_APP.upper(), '', ' ', KEY_APP[:-1], KEY_APP + '\n', '../applications'],
+           base=lambda url: key_base(url, service=None), judged_by='lookup'),
+    Option('acedata_credential', 'service', st.one_of(st.sampled_from(['midjourney', 'MIDJOURNEY', 'suno', SERVICE_IDS['midjourney'],
+                                                                       SERVICE_IDS['midjourney'].upper()]), st.uuids().map(str), HOSTILE),
+           key_application, ['midjourney', SERVICE_IDS['midjourney'].upper(), '', 'ghost', '../services'], judged_by='lookup'),
+    Option('acedata_credential', 'type', st.one_of(st.sampled_from(['Usage', 'Period', 'usage']), HOSTILE), key_application,
+           ['Usage', 'Period', 'usage', ''], judged_by='lookup', examples=20),
+    Option('acedata_credential', 'scope', st.one_of(st.sampled_from(['Individual', 'Global', 'global']), HOSTILE), key_application,
+           ['Individual', 'Global', ''], judged_by='lookup', examples=20),
+    Option('acedata_credential', 'name', st.one_of(TEXT, HOSTILE), key_field('name'), SPECIAL_TEXT),
+    Option('acedata_credential', 'limited_amount', NUMBERS, key_field('limited_amount', key_amount),
+           [0, 0.5, -1, -0.0, 1e308, float('nan'), float('inf'), '12', 'ten', True]),
+    Option('acedata_credential', 'expired_at', st.one_of(ISO_TIMES, HOSTILE), key_field('expired_at', instant),
+           ['2027-01-31T00:00:00Z', '2027-01-31', '2027-02-30T00:00:00Z', '1000-01-01T00:00:00Z', '9999-12-31T23:59:59Z', '']),
+    Option('acedata_credential', 'allowed_api_ids', API_IDS, key_field('allowed_api_ids', key_api_ids),
+           [[], [''], [KEY_APP, KEY_APP.upper()], [KEY_APP + ',' + KEY_APP], KEY_APP, ['not-a-uuid']]),
+    Option('acedata_credential', 'clear', st.one_of(st.lists(st.sampled_from(['limited_amount', 'expired_at', 'allowed_api_ids', 'token', '']),
+                                                             max_size=4), HOSTILE),
+           key_cleared, [[], ['limited_amount', 'limited_amount'], ['expired_at', 'allowed_api_ids'], 'limited_amount', ['token']]),
+    Option('acedata_credential', 'reveal_token', BOOLEANS, key_revealed, [True, False, 'maybe'], examples=15),
+    Option('acedata_credential', 'state', st.one_of(st.sampled_from(['present', 'absent', 'ABSENT']), HOSTILE), key_state,
+           ['present', 'absent', ''], examples=20),
+]
+RESOURCE_MODULES += ('acedata_credential',)
+
+
 # ---------------------------------------------------------------------------------------------
 # One run, judged
 # ---------------------------------------------------------------------------------------------
@@ -486,6 +564,10 @@ def exercise(emulator, option, value):
         args[option.name] = emulator.url + value  # the emulator, with a hostile path, query or fragment
     if option.name == 'state' and option.module == 'apig_app_quota':
         emulator.seed({'apig': {'quotas': [{'name': 'hyp_quota', 'call_limits': 10, 'time_unit': 'DAY', 'time_interval': 1}]}})
+    if option.module == 'acedata_credential':
+        emulator.seed({'acedata': {'applications': [{'id': KEY_APP, 'service_id': SERVICE_IDS['midjourney'], 'credentials': []}]}})
+        if option.name == 'state':
+            emulator.seed({'acedata': {'credentials': [{'application_id': KEY_APP, 'name': 'hyp_key'}]}})
     if option.module == 'acedata_application_info':
         emulator.seed({'acedata': {'applications': [{'service_id': SERVICE_IDS['midjourney']},
                                                     {'service_id': SERVICE_IDS['suno'], 'type': 'Period'}, {'scope': 'Global'}]}})
@@ -589,6 +671,7 @@ def test_every_option_is_exercised():
     from ansible_collections.apiops.provisioning.plugins.modules import (
         acedata_application,
         acedata_application_info,
+        acedata_credential,
         apig_app,
         apig_app_quota,
     )
@@ -602,6 +685,10 @@ def test_every_option_is_exercised():
         # reset_secret is an action (a second run changes again, by design): tests/integration/targets/apig_app
         # (secrets.yml) and the reliability cases of test_reliability_apps.py exercise it.
         'apig_app': (set(apig_app.APP_ITEM_ARGSPEC) | set(apig_app.APP_TASK_ARGSPEC)) - {'reset_secret'},
+        # rotate is an action as reset_secret is: tests/integration/targets/acedata_credential and
+        # test_reliability_credentials.py exercise it.
+        'acedata_credential': (set(acedata_credential.CREDENTIAL_ITEM_ARGSPEC) | set(acedata_credential.CREDENTIAL_TASK_ARGSPEC))
+        - {'rotate'},
     }
     for module, names in declared.items():
         covered = set(option.name for option in OPTIONS if option.module == module)
