@@ -252,7 +252,6 @@ class Transport:
         if self._session is None:
             import requests
             session = requests.Session()
-            session.verify = self.validate_certs
             # Room for every worker of a list run (at most 16) to keep its connection alive.
             adapter = requests.adapters.HTTPAdapter(pool_connections=2, pool_maxsize=16)
             session.mount('https://', adapter)

@@ -124,16 +124,28 @@ def quota_info_name(given, state, result):
         q['name'] for q in state['apig']['quotas'] if q['name'] == given or not given)
 
 
-def only_application(state, result):
-    apps = [app for app in state['acedata']['applications'] if app['id'] == result['application']['id']]
-    assert len(apps) == 1 and len(state['acedata']['applications']) == 1, state['acedata']['applications']
-    return apps[0]
+def only_record(kind, returned):
+    """The Ace Data Cloud emulator's one record of ``kind`` (its state holds no other), the one the
+    module returned as ``result[returned]``."""
+    def only(state, result):
+        records = state['acedata'][kind]
+        assert len(records) == 1 and records[0]['id'] == result[returned]['id'], records
+        return records[0]
+    return only
+
+
+def record_field(only, key, normalise=lambda value: value):
+    """The field ``key`` of the one record, as given (both normalised)."""
+    def check(given, state, result):
+        assert normalise(only(state, result)[key]) == normalise(given), (key, given)
+    return check
+
+
+only_application = only_record('applications', 'application')
 
 
 def application_field(key, normalise=lambda value: value):
-    def check(given, state, result):
-        assert normalise(only_application(state, result)[key]) == normalise(given), (key, given)
-    return check
+    return record_field(only_application, key, normalise)
 
 
 def application_service(given, state, result):
@@ -394,16 +406,11 @@ def key_base(url, **changes):
     return dict((key, value) for key, value in args.items() if value is not None)
 
 
-def only_key(state, result):
-    keys = [cred for cred in state['acedata']['credentials'] if cred['id'] == result['credential']['id']]
-    assert len(keys) == 1 and len(state['acedata']['credentials']) == 1, state['acedata']['credentials']
-    return keys[0]
+only_key = only_record('credentials', 'credential')
 
 
 def key_field(key, normalise=lambda value: value):
-    def check(given, state, result):
-        assert normalise(only_key(state, result)[key]) == normalise(given), (key, given)
-    return check
+    return record_field(only_key, key, normalise)
 
 
 def key_amount(value):
