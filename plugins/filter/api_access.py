@@ -133,7 +133,7 @@ def api_access_lists(services, consumers=None):
     """The modules' lists for the role's entries, and which item each entry maps to.
 
     Returns ``{applications, quotas, apps, credentials, application_of, quota_of, credential_of,
-    application_owners, quota_owners, credential_owners, app_owners, foreign_apps, problems}``:
+    application_owners, quota_owners, credential_owners, app_owners, foreign_apps, problems, removed}``:
     one ``applications`` item per present service, one ``quotas`` item per service with a quota
     (with ``state``), one ``credentials`` item per present service with a credential, and one
     ``apps`` item per consumer, with the APIs that the present services authorize the apps of their
@@ -152,7 +152,7 @@ def api_access_lists(services, consumers=None):
         raise AnsibleFilterError('api_access_lists: the consumers must be a list, not %s' % type(consumers).__name__)
     lists = dict(applications=[], quotas=[], apps=[], credentials=[], application_of=[], quota_of=[], credential_of=[],
                  application_owners=[], quota_owners=[], credential_owners=[], app_owners=[], foreign_apps=[],
-                 problems=[])
+                 problems=[], removed=[])
     by_name = {}
 
     def app_item(name, item=None, foreign=False):
@@ -188,6 +188,8 @@ def api_access_lists(services, consumers=None):
             continue
         entry = _plain(entry)
         state = entry.get('state') or 'present'
+        if state == 'absent':
+            lists['removed'].append(to_text(entry.get('service')))
         application = credential = None
         if state == 'present':
             item = dict((key, entry[key]) for key in APPLICATION_OPTIONS if entry.get(key) is not None)
@@ -293,10 +295,12 @@ def api_access_pending(lists, app_run):
             # A consumer the run would create, or one its check did not judge (it failed, or the
             # check stopped at another item's bad value): the quota module cannot bind it yet.
             pending.append(item['name'])
+    if not pending:  # the quotas as they are (the role evaluates this plan several times: no copy)
+        return dict(quotas=lists['quotas'], pending_apps=pending, problems=problems)
     quotas = []
     for item in lists['quotas']:
         item = dict(item)
-        if item.get('apps') and pending:
+        if item.get('apps'):
             item['apps'] = [ref for ref in item['apps'] if ref not in pending]
         quotas.append(item)
     return dict(quotas=quotas, pending_apps=pending, problems=problems)
@@ -344,16 +348,19 @@ def api_access_errors(services, lists, application_check, quota_check, app_check
     each entry that is no entry (``lists['problems']``), that names an app that does not exist
     (``pending['problems']``), or that the modules' check refused, in the order of the entries."""
     problems = list(lists.get('problems') or []) + list((pending or {}).get('problems') or [])
-    labels = {'apps': [], 'quotas': [], 'applications': [], 'credentials': []}
-    for kind, owners_key in (('quotas', 'quota_owners'), ('applications', 'application_owners'),
-                             ('credentials', 'credential_owners')):
-        labels[kind] = [_label(services, owners[0]) for owners in lists.get(owners_key) or []]
-    labels['apps'] = [(owners['consumers'] or owners['services'] or ['apps[%d]' % position])[0]
-                      for position, owners in enumerate(lists.get('app_owners') or [])]
+    owner_keys = {'apps': 'app_owners', 'quotas': 'quota_owners', 'applications': 'application_owners',
+                  'credentials': 'credential_owners'}
 
     def reference(match):
+        # An item named in a message (``quotas[3]``), as the entry it comes from; looked up only
+        # here, since every access to the registered variables costs the templating engine.
         kind, position = match.group(1), int(match.group(2))
-        return labels[kind][position] if position < len(labels[kind]) else match.group(0)
+        owners = lists.get(owner_keys[kind]) or []
+        if position >= len(owners):
+            return match.group(0)
+        if kind == 'apps':
+            return (owners[position]['consumers'] or owners[position]['services'] or ['apps[%d]' % position])[0]
+        return _label(services, owners[position][0])
 
     for kind, registered, module in (
             ('apps', app_check, 'apig_app'), ('quotas', quota_check, 'apig_app_quota'),
@@ -405,23 +412,24 @@ def api_access_result(services, lists, application_results, quota_results, app_r
     credentials = list(credential_results or [])
     waiting = (pending or {}).get('pending_apps') or []
     by_name = dict((item['name'], position) for position, item in enumerate(lists.get('apps') or []))
+    application_of, quota_of = list(lists['application_of']), list(lists['quota_of'])
+    credential_of = list(lists.get('credential_of') or [None] * len(services))
     out = []
     for index, entry in enumerate(services):
         entry = entry if isinstance(entry, Mapping) else {}
         row = dict(service=to_text(entry.get('service')), application_id=None, app_quota_id=None, bound_apps=[],
                    credential_id=None, authorized_apis=[])
-        row['application_id'] = _entry(applications, lists['application_of'][index], 'application').get('id')
-        row['credential_id'] = _entry(credentials, (lists.get('credential_of') or [None] * len(services))[index],
-                                      'credential').get('id')
+        row['application_id'] = _entry(applications, application_of[index], 'application').get('id')
+        row['credential_id'] = _entry(credentials, credential_of[index], 'credential').get('id')
         present = (entry.get('state') or 'present') == 'present'
-        position = lists['quota_of'][index]
+        position = quota_of[index]
         if position is not None and present:
             quota = _entry(quotas, position, 'app_quota')
             row['app_quota_id'] = quota.get('app_quota_id')
             # Without apps the module does not read the bindings: none are reported.
             bound = list(quota.get('bound_apps') or [])
             named = set(app.get('name') for app in bound)
-            for name in (lists['quotas'][position].get('apps') or []) if quota else []:
+            for name in (lists['quotas'][position].get('apps') or []) if quota and waiting else []:
                 if name in waiting and name not in named:
                     bound.append(dict(app_id=None, name=name))
             row['bound_apps'] = bound

@@ -58,7 +58,11 @@ class CallbackModule(CallbackBase):
     def _finish(self, result, status):
         if self.current is None:
             return
-        data = getattr(result, 'result', None) or result._result  # ``result`` from ansible-core 2.19 on
+        # The raw result: from ansible-core 2.19 on, ``result.result`` converts the whole result to
+        # native types, a cost (for a list task's hundred results) that no user's run pays.
+        data = getattr(result, '_return_data', None)
+        if data is None:
+            data = result._result
         self.current.update(status=status, changed=bool(data.get('changed')), msg=data.get('msg'))
         self._close()
 

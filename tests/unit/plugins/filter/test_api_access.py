@@ -37,6 +37,7 @@ def test_lists_shape_one_item_per_application_and_quota():
                                dict(name='q_gone', state='absent')]
     assert lists['application_of'] == [0, 1, 2, None]
     assert lists['quota_of'] == [0, 1, None, 2]
+    assert lists['removed'] == ['gone']  # the services whose applications the role leaves in place
 
 
 def test_lists_share_an_item_between_services_that_ask_the_same():
@@ -237,8 +238,16 @@ def test_pending_leaves_new_consumers_out_of_the_quotas_and_refuses_foreign_apps
     assert undecided['pending_apps'] == ['consumer_app_a', 'consumer_app_b'] and undecided['problems'] == []
     assert [item['apps'] for item in undecided['quotas']] == [[], ['legacy_app']]
     assert api_access_pending(lists, dict(msg='no gateway'))['pending_apps'] == ['consumer_app_a', 'consumer_app_b']
-    # After the real run every app has an id: nothing is pending.
-    assert api_access_pending(lists, app_run('a' * 32, 'b' * 32, 'c' * 32))['pending_apps'] == []
+    # After the real run every app has an id: nothing is pending, and the quotas are the lists' own.
+    done = api_access_pending(lists, app_run('a' * 32, 'b' * 32, 'c' * 32))
+    assert done['pending_apps'] == [] and done['problems'] == []
+    assert done['quotas'] is lists['quotas']
+
+
+def test_pending_without_apps_leaves_the_quotas_as_shaped():
+    lists = api_access_lists(services())
+    plan = api_access_pending(lists, dict(skipped=True, changed=False))
+    assert plan == dict(quotas=lists['quotas'], pending_apps=[], problems=[])
 
 
 def test_errors_name_consumers_and_services_for_the_apps_and_keys_the_modules_refused():
