@@ -6,7 +6,7 @@
 import datetime
 import re
 
-from ansible_collections.apiops.provisioning.plugins.module_utils.apig_app import (
+from ansible_collections.apiops.provisioning.plugins.module_utils.apig_app_lookup import (
     AppLookup,
     SharedAppLookup,
     app_reference_problem,

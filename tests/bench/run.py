@@ -221,7 +221,7 @@ def provisioned(emulator, count):
     return '%d/%d/%d of %d' % (apps, len(quotas), bound, count)
 
 
-def section_scale(ansible, emulator, count):
+def section_scale(ansible, emulator, count, reruns=3):
     seed, extra_vars = scale_vars(emulator.url, count)
     table = Table('Provisioning %d services: the role next to uri tasks' % count,
                   ['playbook', 'run', 'wall s', 'CPU s', 'max RSS MB', 'peak tree MB', 'requests', 'writes',
@@ -243,24 +243,36 @@ def section_scale(ansible, emulator, count):
                         'IAM token per run in a task of its own and sends it as `X-Auth-Token`, with the project id the '
                         'token names. `max RSS` is the largest single process (`ru_maxrss` from `wait4`); `peak tree` is '
                         'the largest sum of the resident sets of the ansible-playbook process tree, sampled every 50 ms. '
-                        '`changed` counts the tasks that reported a change.' % (count, count))
+                        '`changed` counts the tasks that reported a change. The re-run is made %d times for each playbook; '
+                        'the table shows the run of median wall time (the machine\'s load varies by some 5 %% from one '
+                        'run to the next).' % (count, count, reruns))
     figures = {}
     for name in ('role', 'uri'):
         emulator.reset(seed)
         playbook = os.path.join(ROOT, 'tests', 'bench', '%s_provision.yml' % name)
-        for label in ('first', 're-run'):
-            print('  %s playbook, %s...' % (name, label), flush=True)
-            before = emulator.last_seq()
-            run = ansible.run(playbook, extra_vars)
-            entries = emulator.requests(before)
-            writes = sum(1 for entry in entries if is_write(entry))
-            changed = sum(1 for mark in run.marks if mark['changed'])
+        for label, times in (('first', 1), ('re-run', reruns)):
+            runs = []
+            for attempt in range(times):
+                print('  %s playbook, %s%s...' % (name, label, ' %d of %d' % (attempt + 1, times) if times > 1 else ''),
+                      flush=True)
+                before = emulator.last_seq()
+                run = ansible.run(playbook, extra_vars)
+                entries = emulator.requests(before)
+                run.requests = len(entries)
+                run.writes = sum(1 for entry in entries if is_write(entry))
+                run.changed = sum(1 for mark in run.marks if mark['changed'])
+                runs.append(run)
+            # The run of median wall time (a re-run changes nothing, so every re-run is the same work).
+            run = sorted(runs, key=lambda item: item.wall)[len(runs) // 2]
             figures[name, label] = run
-            table.add(name, label, '%.1f' % run.wall, '%.1f' % run.cpu, '%.0f' % run.max_rss_mb, '%.0f' % run.peak_tree_mb,
-                      len(entries), writes, changed, provisioned(emulator, count))
-            run.requests = len(entries)
+            if max(item.writes for item in runs) != run.writes or max(item.requests for item in runs) != run.requests:
+                raise RuntimeError('%s %s: the repeated runs differ in requests or writes' % (name, label))
+            table.add(name, label if times == 1 else '%s (median of %d)' % (label, times), '%.1f' % run.wall,
+                      '%.1f' % run.cpu, '%.0f' % run.max_rss_mb, '%.0f' % run.peak_tree_mb, run.requests, run.writes,
+                      run.changed, provisioned(emulator, count))
     for label in ('first', 're-run'):
         role, uri = figures['role', label], figures['uri', label]
+        label = label if label == 'first' else '%s (median of %d)' % (label, reruns)
         table.add('role/uri', label, '%.3f' % (role.wall / uri.wall), '%.3f' % (role.cpu / uri.cpu),
                   '%.2f' % (role.max_rss_mb / uri.max_rss_mb), '%.2f' % (role.peak_tree_mb / uri.peak_tree_mb),
                   '%.2f' % (role.requests / uri.requests), '', '', '')
