@@ -607,7 +607,7 @@ def markdown(args, facts, tables, elapsed):
              'Run it with `make bench`, or `python tests/bench/run.py [--quick] [--latency-ms MS] [--services N] '
              '[--sizes 10,1000,10000] [--sections 1,2,3,4,5,6,7] [--list-size N] [--big-list N] [--output FILE]` with the project\'s Python (ansible-core and '
              'requests installed). Most of a full run goes to section 3, mainly to the uri playbook\'s first run, where '
-             'every service costs task runs of 0.5 to 1 s each (some 300 in all): about 10 minutes on 2 cores, depending on the load '
+             'every service costs task runs of 0.5 to 1 s each (some 300 in all): 10 to 16 minutes on 2 cores, depending on the machine and its load '
              '(see below). `--quick` (10 services, lookups of up to 1,000 quotas) takes a few minutes.', '',
              '## Machine', '', '| | |', '|---|---|']
     lines += ['| %s | %s |' % fact for fact in facts]
