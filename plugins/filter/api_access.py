@@ -16,6 +16,7 @@ from collections.abc import Mapping
 
 from ansible.errors import AnsibleFilterError
 from ansible.module_utils.common.text.converters import to_text
+from ansible_collections.apiops.provisioning.plugins.module_utils.resource import unique
 
 # The options the role passes to each module's list items.
 QUOTA_OPTIONS = ('name', 'call_limits', 'time_unit', 'time_interval', 'reset_time', 'remark', 'apps', 'purge_apps')
@@ -216,7 +217,7 @@ def _authorize(lists, environments, app_item, index, entry):
     """Add the service's ``apis`` to the ``apps`` item of every app of its quota."""
     environment = entry.get('environment') or DEFAULT_ENVIRONMENT
     label = _label_of(index, entry['service'])
-    for name in _unique(entry['quota']['apps']):
+    for name in unique(entry['quota']['apps']):
         position = app_item(name, foreign=True)
         item = lists['apps'][position]
         first = environments.setdefault(position, (environment, label))
@@ -225,18 +226,10 @@ def _authorize(lists, environments, app_item, index, entry):
                                      'authorizes an app in one environment' % (label, name, first[0], first[1]))
             continue
         item['environment'] = environment
-        item['apis'] = _unique((item.get('apis') or []) + entry['apis'])
+        item['apis'] = unique((item.get('apis') or []) + entry['apis'])
         owners = lists['app_owners'][position]['services']
         if label not in owners:
             owners.append(label)
-
-
-def _unique(items):
-    seen = []
-    for item in items:
-        if item not in seen:
-            seen.append(item)
-    return seen
 
 
 def _entry_label(variable, index, name):
@@ -388,7 +381,7 @@ def api_access_errors(services, lists, application_check, quota_check, app_check
             for index in owners:
                 problems.append('%s: %s' % (_label(services, index), _entry_message(kind, text)))
     # One message once (a bad service alias fails its application and its key alike).
-    return sorted(_unique(problems), key=_by_entry)
+    return sorted(unique(problems), key=_by_entry)
 
 
 def _entry(results, position, key):
@@ -434,7 +427,7 @@ def api_access_result(services, lists, application_results, quota_results, app_r
                     bound.append(dict(app_id=None, name=name))
             row['bound_apps'] = bound
         if present and entry.get('apis') and isinstance(entry.get('quota'), Mapping):
-            for name in _unique(entry['quota'].get('apps') or []):
+            for name in unique(entry['quota'].get('apps') or []):
                 app = _entry(apps, by_name.get(name), 'app')
                 for api in app.get('authorized_apis') or []:
                     if api.get('name') in entry['apis'] or api.get('api_id') in entry['apis']:

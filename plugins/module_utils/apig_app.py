@@ -11,7 +11,6 @@ from ansible_collections.apiops.provisioning.plugins.module_utils.apig_app_looku
     AppLookup,
     app_reference_problem,
     bound_app,
-    unique,
 )
 from ansible_collections.apiops.provisioning.plugins.module_utils.huaweicloud import HuaweiCloud
 from ansible_collections.apiops.provisioning.plugins.module_utils.resource import (
@@ -21,6 +20,7 @@ from ansible_collections.apiops.provisioning.plugins.module_utils.resource impor
     check_pattern,
     check_text,
     settle,
+    unique,
 )
 from ansible_collections.apiops.provisioning.plugins.module_utils.transport import ApiError, ConfigError
 

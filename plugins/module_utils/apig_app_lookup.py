@@ -8,7 +8,7 @@ resource so that a quota module run loads (and Ansible scans) only what it uses.
 import re
 import threading
 
-from ansible_collections.apiops.provisioning.plugins.module_utils.resource import ValidationError
+from ansible_collections.apiops.provisioning.plugins.module_utils.resource import ValidationError, unique
 from ansible_collections.apiops.provisioning.plugins.module_utils.transport import ApiError
 
 from urllib.parse import quote
@@ -39,15 +39,6 @@ def bound_app(item):
 
 def matches(reference, app):
     return reference in (app['app_id'], app['name'])
-
-
-def unique(items):
-    """``items`` without repeats, in their first order."""
-    seen = []
-    for item in items:
-        if item not in seen:
-            seen.append(item)
-    return seen
 
 
 class AppLookup:

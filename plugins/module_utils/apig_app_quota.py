@@ -12,7 +12,6 @@ from ansible_collections.apiops.provisioning.plugins.module_utils.apig_app_looku
     app_reference_problem,
     bound_app,
     matches,
-    unique,
 )
 from ansible_collections.apiops.provisioning.plugins.module_utils.huaweicloud import PAGE_LIMIT, HuaweiCloud
 from ansible_collections.apiops.provisioning.plugins.module_utils.resource import (
@@ -23,6 +22,7 @@ from ansible_collections.apiops.provisioning.plugins.module_utils.resource impor
     check_range,
     check_text,
     settle,
+    unique,
 )
 from ansible_collections.apiops.provisioning.plugins.module_utils.transport import ApiError
 

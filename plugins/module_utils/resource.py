@@ -79,6 +79,15 @@ def check_items(params, option, check):
             raise ValidationError('%s[%d]: %s (got %r)' % (option, index, problem, _preview(value)))
 
 
+def unique(items):
+    """``items`` without repeats, in their first order (for lists of unhashable items too)."""
+    seen = []
+    for item in items:
+        if item not in seen:
+            seen.append(item)
+    return seen
+
+
 def argument_spec(*specs):
     """One argument spec from several (connection, resource), each option copied."""
     merged = {}
