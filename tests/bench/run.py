@@ -265,7 +265,7 @@ def section_scale(ansible, emulator, count, reruns=3):
             # The run of median wall time (a re-run changes nothing, so every re-run is the same work).
             run = sorted(runs, key=lambda item: item.wall)[len(runs) // 2]
             figures[name, label] = run
-            if max(item.writes for item in runs) != run.writes or max(item.requests for item in runs) != run.requests:
+            if len(set((item.requests, item.writes) for item in runs)) != 1:
                 raise RuntimeError('%s %s: the repeated runs differ in requests or writes' % (name, label))
             table.add(name, label if times == 1 else '%s (median of %d)' % (label, times), '%.1f' % run.wall,
                       '%.1f' % run.cpu, '%.0f' % run.max_rss_mb, '%.0f' % run.peak_tree_mb, run.requests, run.writes,
